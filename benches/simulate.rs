@@ -1,0 +1,2 @@
+//! Benchmark of one `simulate` evaluation. Filled in with the evaluator.
+fn main() {}

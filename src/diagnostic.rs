@@ -1,0 +1,331 @@
+//! The one diagnostic type every rule produces and every emitter renders.
+//!
+//! Diagnostics store byte spans and JSON pointers only; lines and columns are
+//! computed by [`crate::source::SourceDb`] so that no two formats can disagree.
+
+use std::collections::HashMap;
+
+use crate::parse::Span;
+use crate::rules::Rule;
+use crate::source::FileId;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" | "note" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a source file: byte span plus the RFC 6901 pointer of the value there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Span,
+    pub pointer: String,
+}
+
+impl Loc {
+    pub fn new(file: FileId, span: Span, pointer: impl Into<String>) -> Self {
+        Self {
+            file,
+            span,
+            pointer: pointer.into(),
+        }
+    }
+}
+
+/// A secondary location: the denying statement, the condition, the task role's grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// `None` when the statement has no file (an AWS managed policy).
+    pub loc: Option<Loc>,
+    pub message: String,
+}
+
+/// The outcome of evaluating one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Decision {
+    Allowed,
+    ExplicitlyDenied,
+    ImplicitlyDenied,
+    /// Depends on something ecslint cannot know offline.
+    Conditional,
+}
+
+impl Decision {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitlyDenied => "explicitly-denied",
+            Decision::ImplicitlyDenied => "implicitly-denied",
+            Decision::Conditional => "conditional",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `(action, resource)` pair the role does not grant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Missing {
+    pub action: String,
+    /// Written as a policy should grant it (SPEC §3.3).
+    pub resource: String,
+    pub decision: Decision,
+}
+
+/// A finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// One line, lower-case start, no trailing period.
+    pub message: String,
+    pub primary: Loc,
+    pub related: Vec<Related>,
+    /// What to do, e.g. the statement to add.
+    pub help: Option<String>,
+    pub task_definition: Option<String>,
+    pub container: Option<String>,
+    pub role: Option<String>,
+    pub missing: Vec<Missing>,
+    /// An IAM statement that would grant the missing pairs.
+    pub fix: Option<serde_json::Value>,
+    /// A logical location, e.g. a Terraform resource address.
+    pub logical: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn with_related(&mut self, loc: Option<Loc>, message: impl Into<String>) -> &mut Self {
+        self.related.push(Related {
+            loc,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Which rules run and at what severity.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    enabled: [bool; Rule::ALL.len()],
+    severity: [Option<Severity>; Rule::ALL.len()],
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        Self {
+            enabled: [true; Rule::ALL.len()],
+            severity: [None; Rule::ALL.len()],
+        }
+    }
+}
+
+fn rule_index(rule: Rule) -> usize {
+    Rule::ALL.iter().position(|r| *r == rule).unwrap_or(0)
+}
+
+impl RuleSettings {
+    /// Only these rules (ruff's `--select`).
+    pub fn select(&mut self, rules: &[Rule]) {
+        self.enabled = [false; Rule::ALL.len()];
+        for r in rules {
+            self.enabled[rule_index(*r)] = true;
+        }
+    }
+
+    pub fn ignore(&mut self, rules: &[Rule]) {
+        for r in rules {
+            self.enabled[rule_index(*r)] = false;
+        }
+    }
+
+    pub fn set_severity(&mut self, rule: Rule, severity: Severity) {
+        self.severity[rule_index(rule)] = Some(severity);
+    }
+
+    pub fn is_enabled(&self, rule: Rule) -> bool {
+        self.enabled[rule_index(rule)]
+    }
+
+    /// The severity a rule reports at, before per-finding softenings.
+    pub fn severity(&self, rule: Rule) -> Severity {
+        self.severity[rule_index(rule)].unwrap_or(rule.default_severity())
+    }
+
+    /// Whether the severity of `rule` was set explicitly (then softenings do not apply).
+    pub fn severity_overridden(&self, rule: Rule) -> bool {
+        self.severity[rule_index(rule)].is_some()
+    }
+}
+
+/// The one funnel through which findings are created (STYLE §2.3).
+#[derive(Debug)]
+pub struct Reporter<'s> {
+    settings: &'s RuleSettings,
+    diagnostics: Vec<Diagnostic>,
+    /// A sink for findings of disabled rules, so callers can always get `&mut Diagnostic`.
+    discarded: Option<Box<Diagnostic>>,
+}
+
+impl<'s> Reporter<'s> {
+    pub fn new(settings: &'s RuleSettings) -> Self {
+        Self {
+            settings,
+            diagnostics: Vec::new(),
+            discarded: None,
+        }
+    }
+
+    pub fn settings(&self) -> &RuleSettings {
+        self.settings
+    }
+
+    pub fn is_enabled(&self, rule: Rule) -> bool {
+        self.settings.is_enabled(rule)
+    }
+
+    /// Reports a finding and returns it for the caller to add details.
+    /// Findings of disabled rules go to a scratch slot and are dropped.
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        primary: Loc,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let diagnostic = Diagnostic {
+            rule,
+            severity: self.settings.severity(rule),
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            help: None,
+            task_definition: None,
+            container: None,
+            role: None,
+            missing: Vec::new(),
+            fix: None,
+            logical: None,
+        };
+        if self.settings.is_enabled(rule) {
+            self.diagnostics.push(diagnostic);
+            let last = self.diagnostics.len() - 1;
+            &mut self.diagnostics[last]
+        } else {
+            self.discarded.insert(Box::new(diagnostic))
+        }
+    }
+
+    /// Softens a finding to a warning (SPEC §3.3), unless the user set the rule's severity.
+    pub fn soften(&self, diagnostic: &mut Diagnostic) {
+        if !self.settings.severity_overridden(diagnostic.rule)
+            && diagnostic.severity > Severity::Warning
+        {
+            diagnostic.severity = Severity::Warning;
+        }
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+/// A failure of the run itself (exit 2), not a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError {
+    pub path: Option<String>,
+    pub message: String,
+}
+
+/// Everything a run found, sorted, ready for an emitter.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    pub task_definitions: usize,
+    pub run_errors: Vec<RunError>,
+}
+
+impl Report {
+    /// Sorts by file name, line, column, code (SPEC §3.5) and drops exact duplicates.
+    pub fn sort(&mut self, db: &crate::source::SourceDb) {
+        type Key = (String, u32, u32, &'static str, String);
+        let mut keyed: Vec<(Key, Diagnostic)> = self
+            .diagnostics
+            .drain(..)
+            .map(|d| {
+                let lc = db.line_col(d.primary.file, d.primary.span.start);
+                (
+                    (
+                        db.name(d.primary.file).to_string(),
+                        lc.line,
+                        lc.column,
+                        d.rule.code(),
+                        d.message.clone(),
+                    ),
+                    d,
+                )
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        self.diagnostics = keyed.into_iter().map(|(_, d)| d).collect();
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Number of findings per rule, in code order.
+    pub fn statistics(&self) -> Vec<(Rule, usize)> {
+        let mut counts: HashMap<Rule, usize> = HashMap::new();
+        for d in &self.diagnostics {
+            *counts.entry(d.rule).or_default() += 1;
+        }
+        let mut out: Vec<(Rule, usize)> = counts.into_iter().collect();
+        out.sort();
+        out
+    }
+}

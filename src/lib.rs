@@ -1,0 +1,14 @@
+//! ecslint: an offline linter for Amazon ECS task definitions and the IAM
+//! permissions their execution roles need.
+//!
+//! Layers, each a folder: `parse` (bytes to a span-preserving tree), `input`
+//! (recognising shapes), `model` (typed task definitions, roles, policies),
+//! `iam` (the policy evaluator), `needs` (what a task definition needs),
+//! `rules` (the registry and the checks), `emit` (one emitter per format).
+//! The library never prints and never exits.
+
+pub mod diagnostic;
+pub mod model;
+pub mod parse;
+pub mod rules;
+pub mod source;

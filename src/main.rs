@@ -1,0 +1,3 @@
+//! The `ecslint` binary.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! YAML (CloudFormation templates) into a [`super::Node`] tree. Not written yet.
