@@ -7,6 +7,7 @@
 //! `rules` (the registry and the checks), `emit` (one emitter per format).
 //! The library never prints and never exits.
 
+pub mod cli;
 pub mod diagnostic;
 pub mod model;
 pub mod parse;

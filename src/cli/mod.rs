@@ -1,0 +1,18 @@
+//! The binary's layer: the only code that prints, and that maps results to exit codes.
+
+pub mod args;
+pub mod simulate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use args::{Cli, Command};
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    if let Some(Command::Simulate(args)) = cli.command {
+        return simulate::run(&args, stdout, stderr);
+    }
+    writeln!(stderr, "ecslint: this command is not implemented yet")?;
+    Ok(ExitCode::from(2))
+}
