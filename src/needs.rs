@@ -1,0 +1,1 @@
+//! What a task definition needs from its execution role. Not written yet.
