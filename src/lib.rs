@@ -10,6 +10,7 @@
 
 pub mod aws;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod iam;
