@@ -1,0 +1,355 @@
+//! IAM inputs: `get-role`, `get-role-policy`, `get-account-authorization-details`,
+//! bare policy documents, and secret/parameter inventories (which KMS key
+//! protects what).
+
+use crate::diagnostic::{Loc, Reporter};
+use crate::model::Sym;
+use crate::model::role::{ManagedRef, PolicySource, RoleInput, policy_document};
+use crate::parse::node::{child_pointer, index_pointer};
+use crate::parse::{Node, Value};
+use crate::rules::Rule;
+use crate::source::FileId;
+
+/// A customer-managed policy from authorisation details, by ARN.
+#[derive(Debug, Clone)]
+pub struct ManagedPolicyInput {
+    pub arn: String,
+    pub source: PolicySource,
+}
+
+/// Which customer-managed KMS key protects which secret or parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KmsEntry {
+    /// A secret ARN, a parameter name or ARN, or (from the config) a pattern.
+    pub resource: String,
+    /// A key ARN, key id or alias (as the input gives it).
+    pub key: String,
+    pub loc: Option<Loc>,
+}
+
+/// What IAM-related inputs contribute to a run.
+#[derive(Debug, Clone, Default)]
+pub struct IamInputs {
+    pub roles: Vec<RoleInput>,
+    pub managed: Vec<ManagedPolicyInput>,
+    /// Bare policy documents (checked on their own; not attached to any role).
+    pub documents: Vec<PolicySource>,
+    pub kms: Vec<KmsEntry>,
+}
+
+fn loc(file: FileId, node: &Node, pointer: &str) -> Loc {
+    Loc::new(file, node.span, pointer)
+}
+
+fn str_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    node.get(key).and_then(Node::as_str)
+}
+
+/// Decodes a policy document member (object, JSON string or URL-encoded string);
+/// reports ECS002 when it is none of them.
+fn document(
+    parent: &Node,
+    key: &str,
+    file: FileId,
+    parent_pointer: &str,
+    name: &str,
+    reporter: &mut Reporter<'_>,
+) -> Option<PolicySource> {
+    let node = parent.get(key)?;
+    let pointer = child_pointer(parent_pointer, key);
+    match policy_document(node) {
+        Ok((doc, opaque)) => Some(PolicySource {
+            name: name.to_string(),
+            file: Some(file),
+            pointer,
+            node: doc,
+            opaque,
+        }),
+        Err(message) => {
+            reporter.report(Rule::InvalidInput, loc(file, node, &pointer), message);
+            None
+        }
+    }
+}
+
+/// `get-role-policy` output: an inline policy of the named role.
+pub fn role_policy(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut IamInputs) {
+    let Some(role_name) = str_at(root, "RoleName") else {
+        if let Some(n) = root.get("RoleName") {
+            reporter.report(
+                Rule::InvalidInput,
+                loc(file, n, "/RoleName"),
+                "`RoleName` must be a string",
+            );
+        }
+        return;
+    };
+    let policy_name = str_at(root, "PolicyName").unwrap_or("inline policy");
+    let mut role = RoleInput {
+        name: role_name.to_string(),
+        policies_listed: true,
+        ..RoleInput::default()
+    };
+    if let Some(doc) = document(root, "PolicyDocument", file, "", policy_name, reporter) {
+        role.inline.push(doc);
+    }
+    out.roles.push(role);
+}
+
+fn boundary(node: &Node, file: FileId, pointer: &str) -> Option<ManagedRef> {
+    let b = node.get("PermissionsBoundary")?;
+    let arn = b.get("PermissionsBoundaryArn")?;
+    let p = child_pointer(
+        &child_pointer(pointer, "PermissionsBoundary"),
+        "PermissionsBoundaryArn",
+    );
+    Some(ManagedRef {
+        arn: Sym::from_node(arn)?,
+        loc: Some(loc(file, arn, &p)),
+    })
+}
+
+/// `get-role` output: the role's ARN, trust policy and boundary (not its permission policies).
+pub fn role(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut IamInputs) {
+    let Some(r) = root.get("Role") else { return };
+    let Some(name) = str_at(r, "RoleName") else {
+        return;
+    };
+    let trust = document(
+        r,
+        "AssumeRolePolicyDocument",
+        file,
+        "/Role",
+        "trust policy",
+        reporter,
+    );
+    out.roles.push(RoleInput {
+        name: name.to_string(),
+        arn: str_at(r, "Arn").map(str::to_string),
+        loc: Some(loc(file, r, "/Role")),
+        trust,
+        inline: Vec::new(),
+        managed: Vec::new(),
+        boundary: boundary(r, file, "/Role"),
+        policies_listed: false,
+    });
+}
+
+/// `get-account-authorization-details` output: roles with all their policies, and
+/// customer-managed policies (their default version).
+pub fn authorization_details(
+    root: &Node,
+    file: FileId,
+    reporter: &mut Reporter<'_>,
+    out: &mut IamInputs,
+) {
+    if let Some(list) = root.get("RoleDetailList") {
+        let Some(items) = list.as_array() else {
+            reporter.report(
+                Rule::InvalidInput,
+                loc(file, list, "/RoleDetailList"),
+                format!(
+                    "`RoleDetailList` must be an array, found {}",
+                    list.kind_name()
+                ),
+            );
+            return;
+        };
+        for (i, r) in items.iter().enumerate() {
+            let rp = index_pointer("/RoleDetailList", i);
+            let Some(name) = str_at(r, "RoleName") else {
+                reporter.report(
+                    Rule::InvalidInput,
+                    loc(file, r, &rp),
+                    "a role detail needs a string `RoleName`",
+                );
+                continue;
+            };
+            let mut role = RoleInput {
+                name: name.to_string(),
+                arn: str_at(r, "Arn").map(str::to_string),
+                loc: Some(loc(file, r, &rp)),
+                trust: document(
+                    r,
+                    "AssumeRolePolicyDocument",
+                    file,
+                    &rp,
+                    "trust policy",
+                    reporter,
+                ),
+                boundary: boundary(r, file, &rp),
+                policies_listed: true,
+                ..RoleInput::default()
+            };
+            if let Some(list) = r.get("RolePolicyList").and_then(Node::as_array) {
+                let lp = child_pointer(&rp, "RolePolicyList");
+                for (j, p) in list.iter().enumerate() {
+                    let pp = index_pointer(&lp, j);
+                    let pname = str_at(p, "PolicyName").unwrap_or("inline policy");
+                    if let Some(doc) = document(p, "PolicyDocument", file, &pp, pname, reporter) {
+                        role.inline.push(doc);
+                    }
+                }
+            }
+            if let Some(list) = r.get("AttachedManagedPolicies").and_then(Node::as_array) {
+                let lp = child_pointer(&rp, "AttachedManagedPolicies");
+                for (j, p) in list.iter().enumerate() {
+                    if let Some(arn) = p.get("PolicyArn")
+                        && let Some(sym) = Sym::from_node(arn)
+                    {
+                        let ap = child_pointer(&index_pointer(&lp, j), "PolicyArn");
+                        role.managed.push(ManagedRef {
+                            arn: sym,
+                            loc: Some(loc(file, arn, &ap)),
+                        });
+                    }
+                }
+            }
+            out.roles.push(role);
+        }
+    }
+    if let Some(list) = root.get("Policies").and_then(Node::as_array) {
+        for (i, p) in list.iter().enumerate() {
+            let pp = index_pointer("/Policies", i);
+            let Some(arn) = str_at(p, "Arn") else {
+                continue;
+            };
+            let name = str_at(p, "PolicyName").unwrap_or(arn);
+            let default_id = str_at(p, "DefaultVersionId");
+            let Some(versions) = p.get("PolicyVersionList").and_then(Node::as_array) else {
+                continue;
+            };
+            let chosen = versions.iter().enumerate().find(|(_, v)| {
+                v.get("IsDefaultVersion").and_then(Node::as_bool) == Some(true)
+                    || (default_id.is_some() && str_at(v, "VersionId") == default_id)
+            });
+            if let Some((j, v)) = chosen {
+                let vp = index_pointer(&child_pointer(&pp, "PolicyVersionList"), j);
+                if let Some(source) = document(v, "Document", file, &vp, name, reporter) {
+                    out.managed.push(ManagedPolicyInput {
+                        arn: arn.to_string(),
+                        source,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A bare policy document.
+pub fn policy_file(root: &Node, file: FileId, name: &str, out: &mut IamInputs) {
+    out.documents.push(PolicySource {
+        name: name.to_string(),
+        file: Some(file),
+        pointer: String::new(),
+        node: root.clone(),
+        opaque: None,
+    });
+}
+
+/// Whether a policy document is a trust or resource policy (it names principals).
+pub fn names_principals(doc: &Node) -> bool {
+    let statements: Vec<&Node> = match doc.get("Statement").map(|s| &s.value) {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(Value::Object(_)) => doc.get("Statement").into_iter().collect(),
+        _ => Vec::new(),
+    };
+    statements
+        .iter()
+        .any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some())
+}
+
+/// `list-secrets`, `describe-secret` and `ssm describe-parameters` output.
+pub fn inventory(root: &Node, file: FileId, out: &mut IamInputs) {
+    let mut add = |item: &Node, pointer: &str, resource_key: &str, key_key: &str| {
+        let (Some(resource), Some(key_node)) = (str_at(item, resource_key), item.get(key_key))
+        else {
+            return;
+        };
+        let Some(key) = key_node.as_str() else { return };
+        out.kms.push(KmsEntry {
+            resource: resource.to_string(),
+            key: key.to_string(),
+            loc: Some(loc(file, key_node, &child_pointer(pointer, key_key))),
+        });
+    };
+    if let Some(list) = root.get("SecretList").and_then(Node::as_array) {
+        for (i, s) in list.iter().enumerate() {
+            add(s, &index_pointer("/SecretList", i), "ARN", "KmsKeyId");
+        }
+    } else if let Some(list) = root.get("Parameters").and_then(Node::as_array) {
+        for (i, p) in list.iter().enumerate() {
+            let pointer = index_pointer("/Parameters", i);
+            if str_at(p, "ARN").is_some() {
+                add(p, &pointer, "ARN", "KeyId");
+            } else {
+                add(p, &pointer, "Name", "KeyId");
+            }
+        }
+    } else {
+        add(root, "", "ARN", "KmsKeyId");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::RuleSettings;
+    use crate::parse::json::parse;
+
+    #[test]
+    fn authorization_details_roles_and_default_versions() {
+        let src = r#"{"RoleDetailList": [{"RoleName": "exec", "Arn": "arn:aws:iam::123456789012:role/exec",
+            "AssumeRolePolicyDocument": "%7B%22Statement%22%3A%5B%5D%7D",
+            "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": []}}],
+            "AttachedManagedPolicies": [{"PolicyName": "m", "PolicyArn": "arn:aws:iam::123456789012:policy/m"}],
+            "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/b"}}],
+          "Policies": [{"PolicyName": "m", "Arn": "arn:aws:iam::123456789012:policy/m", "DefaultVersionId": "v2",
+            "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Statement": [1]}},
+                                  {"VersionId": "v2", "IsDefaultVersion": true, "Document": {"Statement": []}}]}]}"#;
+        let root = parse(src).unwrap();
+        let settings = RuleSettings::default();
+        let mut reporter = Reporter::new(&settings);
+        let mut out = IamInputs::default();
+        authorization_details(&root, FileId(0), &mut reporter, &mut out);
+        assert!(reporter.diagnostics().is_empty());
+        let role = &out.roles[0];
+        assert_eq!(role.name, "exec");
+        assert!(role.policies_listed);
+        assert!(role.trust.as_ref().unwrap().opaque.is_some());
+        assert_eq!(role.inline.len(), 1);
+        assert_eq!(
+            role.managed[0].arn,
+            Sym::from("arn:aws:iam::123456789012:policy/m")
+        );
+        assert!(role.boundary.is_some());
+        assert_eq!(out.managed.len(), 1);
+        assert_eq!(
+            out.managed[0].source.pointer,
+            "/Policies/0/PolicyVersionList/1/Document"
+        );
+    }
+
+    #[test]
+    fn get_role_gives_trust_only() {
+        let root = parse(r#"{"Role": {"RoleName": "exec", "Arn": "arn:aws:iam::1:role/exec", "AssumeRolePolicyDocument": {"Statement": []}}}"#).unwrap();
+        let settings = RuleSettings::default();
+        let mut reporter = Reporter::new(&settings);
+        let mut out = IamInputs::default();
+        role(&root, FileId(0), &mut reporter, &mut out);
+        assert!(!out.roles[0].policies_listed);
+        assert!(out.roles[0].trust.is_some());
+    }
+
+    #[test]
+    fn inventories_map_keys() {
+        let root = parse(r#"{"SecretList": [{"ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:a-AbCdEf", "KmsKeyId": "k"}, {"ARN": "x"}]}"#).unwrap();
+        let mut out = IamInputs::default();
+        inventory(&root, FileId(0), &mut out);
+        assert_eq!(out.kms.len(), 1);
+        assert_eq!(
+            out.kms[0].loc.as_ref().unwrap().pointer,
+            "/SecretList/0/KmsKeyId"
+        );
+    }
+}
