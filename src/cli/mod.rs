@@ -1,6 +1,7 @@
 //! The binary's layer: the only code that prints, and that maps results to exit codes.
 
 pub mod args;
+pub mod explain;
 pub mod simulate;
 
 use std::io::Write;
@@ -10,9 +11,13 @@ use args::{Cli, Command};
 
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    if let Some(Command::Simulate(args)) = cli.command {
-        return simulate::run(&args, stdout, stderr);
+    match cli.command {
+        Some(Command::Simulate(args)) => simulate::run(&args, stdout, stderr),
+        Some(Command::Explain(args)) => explain::explain(&args, stdout, stderr),
+        Some(Command::Rules(args)) => explain::rules(&args, stdout),
+        Some(Command::Check(_) | Command::Policy(_)) | None => {
+            writeln!(stderr, "ecslint: this command is not implemented yet")?;
+            Ok(ExitCode::from(2))
+        }
     }
-    writeln!(stderr, "ecslint: this command is not implemented yet")?;
-    Ok(ExitCode::from(2))
 }
