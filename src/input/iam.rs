@@ -21,9 +21,9 @@ pub struct ManagedPolicyInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KmsEntry {
     /// A secret ARN, a parameter name or ARN, or (from the config) a pattern.
-    pub resource: String,
+    pub resource: Sym,
     /// A key ARN, key id or alias (as the input gives it).
-    pub key: String,
+    pub key: Sym,
     pub loc: Option<Loc>,
 }
 
@@ -268,8 +268,8 @@ pub fn inventory(root: &Node, file: FileId, out: &mut IamInputs) {
         };
         let Some(key) = key_node.as_str() else { return };
         out.kms.push(KmsEntry {
-            resource: resource.to_string(),
-            key: key.to_string(),
+            resource: Sym::Known(resource.to_string()),
+            key: Sym::Known(key.to_string()),
             loc: Some(loc(file, key_node, &child_pointer(pointer, key_key))),
         });
     };

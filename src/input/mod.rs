@@ -1,5 +1,6 @@
 //! Inputs recognised by content (SPEC §4): which shape a parsed file has.
 
+pub mod cloudformation;
 pub mod iam;
 pub mod read;
 pub mod walk;
