@@ -3,6 +3,7 @@
 pub mod cloudformation;
 pub mod iam;
 pub mod read;
+pub mod terraform;
 pub mod walk;
 
 use crate::parse::{Node, Value};

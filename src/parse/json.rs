@@ -509,3 +509,110 @@ mod tests {
         assert!(parse(&too_deep).is_err());
     }
 }
+
+/// Decodes the JSON string literal at `span` of `src` (quotes included) and maps
+/// every byte of the decoded text back to the source byte it came from, so that
+/// a document embedded in a string (a Terraform `container_definitions`) can be
+/// parsed and its spans moved into the file.
+pub fn decode_string_with_map(src: &str, span: Span) -> Option<(String, Vec<u32>)> {
+    let raw = src.get(span.start as usize..span.end as usize)?;
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let base = span.start as usize + 1;
+    let mut out = String::with_capacity(inner.len());
+    let mut map: Vec<u32> = Vec::with_capacity(inner.len() + 1);
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    let push = |out: &mut String, map: &mut Vec<u32>, c: char, at: usize| {
+        let before = out.len();
+        out.push(c);
+        for _ in before..out.len() {
+            map.push(u32::try_from(base + at).unwrap_or(u32::MAX));
+        }
+    };
+    while i < bytes.len() {
+        let c = inner[i..].chars().next()?;
+        if c != '\\' {
+            push(&mut out, &mut map, c, i);
+            i += c.len_utf8();
+            continue;
+        }
+        let e = *bytes.get(i + 1)?;
+        let decoded = match e {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = u32::from_str_radix(inner.get(i + 2..i + 6)?, 16).ok()?;
+                if (0xD800..0xDC00).contains(&hi) && inner.get(i + 6..i + 8) == Some("\\u") {
+                    let lo = u32::from_str_radix(inner.get(i + 8..i + 12)?, 16).ok()?;
+                    let c = char::from_u32(
+                        0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3ff),
+                    )
+                    .unwrap_or('\u{fffd}');
+                    push(&mut out, &mut map, c, i);
+                    i += 12;
+                    continue;
+                }
+                let c = char::from_u32(hi).unwrap_or('\u{fffd}');
+                push(&mut out, &mut map, c, i);
+                i += 6;
+                continue;
+            }
+            _ => return None,
+        };
+        push(&mut out, &mut map, decoded, i);
+        i += 2;
+    }
+    map.push(u32::try_from(base + inner.len()).unwrap_or(u32::MAX));
+    Some((out, map))
+}
+
+/// Moves every span of a tree parsed from decoded text into file offsets.
+pub fn remap_spans(node: &mut Node, map: &[u32]) {
+    let at = |o: u32| {
+        map.get(o as usize)
+            .copied()
+            .unwrap_or_else(|| map.last().copied().unwrap_or(0))
+    };
+    let mut stack: Vec<&mut Node> = vec![node];
+    while let Some(n) = stack.pop() {
+        n.span = Span::new(at(n.span.start), at(n.span.end));
+        match &mut n.value {
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(members) => {
+                for m in members {
+                    m.key_span = Span::new(at(m.key_span.start), at(m.key_span.end));
+                    stack.push(&mut m.value);
+                }
+            }
+            Value::Tagged(_, inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod embedded_tests {
+    use super::*;
+
+    #[test]
+    fn embedded_documents_map_back_to_file_offsets() {
+        let src = r#"{"cd": "[{\"image\":\"a\\/b\",\"name\":\"x\u00e9\"}]"}"#;
+        let root = parse(src).unwrap();
+        let s = root.get("cd").unwrap();
+        let (text, map) = decode_string_with_map(src, s.span).unwrap();
+        assert_eq!(text, r#"[{"image":"a\/b","name":"xé"}]"#);
+        let mut doc = parse(&text).unwrap();
+        remap_spans(&mut doc, &map);
+        let image = doc.as_array().unwrap()[0].get("image").unwrap();
+        assert_eq!(image.as_str(), Some("a/b"));
+        assert_eq!(&src[image.span.range()], r#"\"a\\/b\""#);
+        let name = doc.as_array().unwrap()[0].get("name").unwrap();
+        assert_eq!(&src[name.span.range()], r#"\"x\u00e9\""#);
+    }
+}
