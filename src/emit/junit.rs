@@ -52,6 +52,10 @@ fn failure_text(d: &Diagnostic, db: &SourceDb) -> String {
     if let Some(help) = &d.help {
         let _ = write!(text, "\nhelp: {help}");
     }
+    if let Some(fix) = &d.fix {
+        let statement = serde_json::to_string_pretty(fix).unwrap_or_else(|_| fix.to_string());
+        let _ = write!(text, "\n{statement}");
+    }
     text
 }
 
