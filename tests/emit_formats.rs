@@ -753,3 +753,51 @@ fn every_format_is_deterministic() {
         assert_eq!(render(*format), render(*format), "{format}");
     }
 }
+
+#[test]
+fn odd_locations_do_not_break_any_format() {
+    let mut db = SourceDb::new();
+    let f = db.add("a.json", "{\"é\": 1}\n");
+    let ghost = ecslint::source::FileId(99);
+    let mut d = diagnostic(
+        Rule::ParseError,
+        Severity::Error,
+        Loc::new(f, Span::new(3, 2), ""),
+        "a span inside a character and reversed",
+    );
+    d.related.push(Related {
+        loc: Some(Loc::new(ghost, Span::new(0, 5), "/x")),
+        message: "a file the database does not know".into(),
+    });
+    let report = Report {
+        diagnostics: vec![
+            d,
+            diagnostic(
+                Rule::UnknownInput,
+                Severity::Warning,
+                Loc::new(f, Span::new(100, 200), ""),
+                "a span past the end",
+            ),
+            diagnostic(
+                Rule::UnknownInput,
+                Severity::Info,
+                Loc::new(ghost, Span::new(0, 1), ""),
+                "a file the database does not know",
+            ),
+        ],
+        ..Report::default()
+    };
+    for format in Format::ALL {
+        let out = render_with(*format, &report, &db, &opts());
+        assert!(!out.is_empty(), "{format}");
+    }
+    let gcc = render_with(Format::Gcc, &report, &db, &opts());
+    assert_eq!(
+        gcc.lines().collect::<Vec<_>>(),
+        [
+            "a.json:1:3: error: a span inside a character and reversed [ECS001]",
+            "a.json:2:1: warning: a span past the end [ECS003]",
+            ":1:1: note: a file the database does not know [ECS003]",
+        ]
+    );
+}
