@@ -9,7 +9,7 @@ use crate::model::Sym;
 use crate::model::role::{ManagedRef, PolicySource, RoleInput, policy_document};
 use crate::parse::json::{decode_string_with_map, remap_spans};
 use crate::parse::node::{child_pointer, index_pointer};
-use crate::parse::{Member, Node, Piece, Span, Value};
+use crate::parse::{Node, Piece, Span, Value};
 use crate::source::FileId;
 
 use super::cloudformation::RoleLink;
@@ -22,9 +22,10 @@ pub struct PlanTask {
     pub address: String,
     /// Pointer of the resource's `values` object.
     pub pointer: String,
-    /// The `values` object, with `container_definitions` replaced by the parsed
-    /// array (its spans moved into the file) when the string parses.
+    /// The `values` object.
     pub values: Node,
+    /// The parsed `container_definitions` array, its spans moved into the file.
+    pub containers: Option<Node>,
     /// Pointer of the `container_definitions` string (every location inside it reports this pointer).
     pub containers_pointer: Option<String>,
     /// Span of the `container_definitions` string.
@@ -462,11 +463,11 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
     }
     // Task definitions.
     for r in all.iter().filter(|r| r.ty == "aws_ecs_task_definition") {
-        let mut values = r.values.clone();
         let mut task = PlanTask {
             address: r.address.clone(),
             pointer: r.pointer.clone(),
-            values: Node::new(Value::Null, r.values.span),
+            values: r.values.clone(),
+            containers: None,
             containers_pointer: None,
             containers_span: None,
             containers_error: None,
@@ -478,7 +479,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
             if cd.as_str().is_some() {
                 match embedded(src, cd) {
                     Ok(doc) => {
-                        replace_member(&mut values, "container_definitions", doc);
+                        task.containers = Some(doc);
                         out.opaque.push((cd.span, cp.clone()));
                     }
                     Err(message) => {
@@ -486,18 +487,12 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                             format!("`container_definitions` is not valid JSON: {message}"),
                             Loc::new(file, cd.span, cp.clone()),
                         ));
-                        replace_member(
-                            &mut values,
-                            "container_definitions",
-                            Node::new(Value::Array(Vec::new()), cd.span),
-                        );
                     }
                 }
                 task.containers_pointer = Some(cp);
                 task.containers_span = Some(cd.span);
             }
         }
-        task.values = values;
         out.tasks.push(task);
     }
     out
@@ -517,20 +512,6 @@ fn attach(roles: &mut BTreeMap<String, RoleInput>, key: &str, source: PolicySour
         .or_insert_with(|| external_role(key))
         .inline
         .push(source);
-}
-
-fn replace_member(obj: &mut Node, key: &str, value: Node) {
-    if let Value::Object(members) = &mut obj.value {
-        if let Some(m) = members.iter_mut().rev().find(|m| &*m.key == key) {
-            m.value = value;
-        } else {
-            members.push(Member {
-                key: key.into(),
-                key_span: value.span,
-                value,
-            });
-        }
-    }
 }
 
 #[cfg(test)]
