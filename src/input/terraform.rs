@@ -544,12 +544,7 @@ mod tests {
         assert_eq!(p.tasks.len(), 1);
         let t = &p.tasks[0];
         assert_eq!(t.address, "module.app.aws_ecs_task_definition.this");
-        let containers = t
-            .values
-            .get("container_definitions")
-            .unwrap()
-            .as_array()
-            .unwrap();
+        let containers = t.containers.as_ref().unwrap().as_array().unwrap();
         let image = containers[0].get("image").unwrap();
         assert_eq!(&PLAN[image.span.range()], r#"\"nginx\""#);
         // module.app's reference is relative to the module: not a role of the root module.
