@@ -1,0 +1,343 @@
+//! Loading a run's inputs: read and parse every file (in parallel), recognise
+//! each by content, and gather what each contributes into one [`World`].
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Loc, Reporter, RuleSettings, RunError};
+use crate::input::cloudformation::{self, CfnContext, MetadataIgnore, RoleLink};
+use crate::input::iam::{self, IamInputs, KmsEntry, ManagedPolicyInput};
+use crate::input::read::{self, ReadFile};
+use crate::input::walk::Candidate;
+use crate::input::{Shape, recognise, task_definition_pointers, terraform};
+use crate::model::Sym;
+use crate::model::role::{PolicySource, RoleInput, role_name_from_arn};
+use crate::model::task::Style;
+use crate::parse::node::{child_pointer, resolve_pointer};
+use crate::parse::{Node, Span};
+use crate::rules::Rule;
+use crate::source::{FileId, SourceDb};
+
+/// A task definition found in some input, not yet typed.
+#[derive(Debug, Clone)]
+pub struct TaskSource {
+    pub file: FileId,
+    /// Pointer of the task definition object (a template's `Properties`, a plan's `values`).
+    pub pointer: String,
+    pub node: Node,
+    pub style: Style,
+    /// Family, logical id or resource address, for messages.
+    pub name: String,
+    /// For a plan: the parsed `container_definitions` and its pointer.
+    pub containers: Option<(Node, String)>,
+    pub execution_role: RoleLink,
+    pub task_role: RoleLink,
+    /// Key of the role scope: template roles are looked up in their own file's scope.
+    pub scope: Option<FileId>,
+    /// A Terraform resource address.
+    pub logical: Option<String>,
+    /// Region known from the input itself (a plan's provider).
+    pub region: Option<String>,
+}
+
+/// Everything the inputs of a run say.
+#[derive(Debug, Default)]
+pub struct World {
+    pub db: SourceDb,
+    pub tasks: Vec<TaskSource>,
+    /// Roles described by IAM inputs and the config, by role name.
+    pub roles: BTreeMap<String, RoleInput>,
+    /// Roles of templates and plans, by (file, key).
+    pub scoped_roles: BTreeMap<(FileId, String), RoleInput>,
+    /// Customer-managed policies by ARN.
+    pub managed: BTreeMap<String, PolicySource>,
+    /// Bare policy documents among the inputs.
+    pub documents: Vec<PolicySource>,
+    /// `--policy` files (and the config's `policy`).
+    pub policy_files: Vec<PolicySource>,
+    pub kms: Vec<KmsEntry>,
+    /// Regions whose inner locations all report one pointer (embedded JSON strings).
+    pub opaque: Vec<(FileId, Span, String)>,
+    /// Values present only under an undecidable template condition.
+    pub conditional: Vec<(FileId, String, String)>,
+    pub ignores: Vec<MetadataIgnore>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub run_errors: Vec<RunError>,
+    /// Files read (parsed or not).
+    pub files: usize,
+}
+
+/// What one file contributes; built in parallel, merged in order.
+#[derive(Debug, Default)]
+struct Contribution {
+    tasks: Vec<TaskSource>,
+    iam: IamInputs,
+    scoped_roles: Vec<(String, RoleInput)>,
+    opaque: Vec<(Span, String)>,
+    conditional: Vec<(String, String)>,
+    ignores: Vec<MetadataIgnore>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Defaults the inputs leave implicit.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub region: Option<String>,
+    pub account: Option<String>,
+}
+
+fn link_from_node(node: Option<&Node>, file: FileId, pointer: &str, reporter: &mut Reporter<'_>) -> RoleLink {
+    match node {
+        None => RoleLink::None,
+        Some(n) if n.is_null() => RoleLink::None,
+        Some(n) => match Sym::from_node(n) {
+            Some(Sym::Known(s)) if s.is_empty() => RoleLink::None,
+            Some(sym) => RoleLink::External(sym, Loc::new(file, n.span, pointer)),
+            None => {
+                reporter.report(
+                    Rule::InvalidInput,
+                    Loc::new(file, n.span, pointer),
+                    format!("a role ARN must be a string, found {}", n.kind_name()),
+                );
+                RoleLink::None
+            }
+        },
+    }
+}
+
+fn contribute(file: FileId, read: &ReadFile, settings: &RuleSettings, opts: &LoadOptions) -> Contribution {
+    let mut out = Contribution::default();
+    let mut reporter = Reporter::new(settings);
+    let root = match &read.tree {
+        Ok(root) => root,
+        Err(e) => {
+            reporter.report(Rule::ParseError, Loc::new(file, e.span, e.pointer.clone()), e.message.clone());
+            out.diagnostics = reporter.into_diagnostics();
+            return out;
+        }
+    };
+    for dup in duplicate_keys_everywhere(root) {
+        reporter.report(
+            Rule::InvalidInput,
+            Loc::new(file, dup.1, dup.0.clone()),
+            format!("duplicate key `{}`: only the last one counts", dup.2),
+        );
+    }
+    let shape = recognise(root);
+    match shape {
+        Shape::TaskDefinitions => {
+            for pointer in task_definition_pointers(root) {
+                let Some(node) = resolve_pointer(root, &pointer) else { continue };
+                let name = node
+                    .get("family")
+                    .and_then(Node::as_str)
+                    .map_or_else(|| read.source.name.clone(), str::to_string);
+                out.tasks.push(TaskSource {
+                    file,
+                    execution_role: link_from_node(
+                        node.get("executionRoleArn"),
+                        file,
+                        &child_pointer(&pointer, "executionRoleArn"),
+                        &mut reporter,
+                    ),
+                    task_role: link_from_node(node.get("taskRoleArn"), file, &child_pointer(&pointer, "taskRoleArn"), &mut reporter),
+                    pointer,
+                    node: node.clone(),
+                    style: Style::Api,
+                    name,
+                    containers: None,
+                    scope: None,
+                    logical: None,
+                    region: None,
+                });
+            }
+        }
+        Shape::PolicyDocument => iam::policy_file(root, file, &read.source.name, &mut out.iam),
+        Shape::RolePolicy => iam::role_policy(root, file, &mut reporter, &mut out.iam),
+        Shape::Role => iam::role(root, file, &mut reporter, &mut out.iam),
+        Shape::AuthorizationDetails => iam::authorization_details(root, file, &mut reporter, &mut out.iam),
+        Shape::Inventory => iam::inventory(root, file, &mut out.iam),
+        Shape::CloudFormation => {
+            let cx = CfnContext {
+                region: opts.region.clone(),
+                account: opts.account.clone(),
+            };
+            let t = cloudformation::template(root, file, &cx);
+            for task in t.tasks {
+                out.tasks.push(TaskSource {
+                    file,
+                    pointer: task.pointer,
+                    node: task.properties,
+                    style: Style::CloudFormation,
+                    name: task.logical_id,
+                    containers: None,
+                    execution_role: task.execution_role,
+                    task_role: task.task_role,
+                    scope: Some(file),
+                    logical: None,
+                    region: None,
+                });
+            }
+            out.scoped_roles.extend(t.roles);
+            out.iam.kms.extend(t.kms);
+            out.conditional.extend(t.conditional);
+            out.ignores.extend(t.ignores);
+        }
+        Shape::TerraformPlan => {
+            let p = terraform::plan(root, &read.source.text, file);
+            for task in p.tasks {
+                if let Some((message, loc)) = task.containers_error {
+                    reporter.report(Rule::InvalidInput, loc, message);
+                }
+                let name = task.address.clone();
+                out.tasks.push(TaskSource {
+                    file,
+                    pointer: task.pointer,
+                    node: task.values,
+                    style: Style::Terraform,
+                    name,
+                    containers: task.containers.zip(task.containers_pointer),
+                    execution_role: task.execution_role,
+                    task_role: task.task_role,
+                    scope: Some(file),
+                    logical: Some(task.address),
+                    region: p.region.clone(),
+                });
+            }
+            out.scoped_roles.extend(p.roles);
+            out.iam.kms.extend(p.kms);
+            out.opaque.extend(p.opaque);
+        }
+        Shape::Unknown => {
+            if read.explicit {
+                reporter.report(
+                    Rule::UnknownInput,
+                    Loc::new(file, Span::new(0, 0), ""),
+                    "not a task definition, IAM document, inventory, CloudFormation template or Terraform plan",
+                );
+            }
+        }
+    }
+    out.diagnostics = reporter.into_diagnostics();
+    out
+}
+
+/// Duplicate keys anywhere in a tree: (pointer, key span, key).
+fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
+    use crate::parse::Value;
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Node, String)> = vec![(root, String::new())];
+    while let Some((n, p)) = stack.pop() {
+        match &n.value {
+            Value::Object(members) => {
+                for d in n.duplicate_keys() {
+                    out.push((child_pointer(&p, &d.key), d.key_span, d.key.to_string()));
+                }
+                for m in members.iter().rev() {
+                    stack.push((&m.value, child_pointer(&p, &m.key)));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((item, crate::parse::node::index_pointer(&p, i)));
+                }
+            }
+            Value::Tagged(_, inner) => stack.push((inner, p)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads every candidate (in parallel) and gathers the world. `extra_policies`
+/// are the `--policy` files, read like the others but used as role policies.
+pub fn load(candidates: &[Candidate], extra_policies: &[PathBuf], settings: &RuleSettings, opts: &LoadOptions) -> World {
+    let mut world = World::default();
+    let results: Vec<Result<ReadFile, read::ReadError>> = candidates.par_iter().map(read::read).collect();
+    let files: Vec<ReadFile> = results
+        .into_iter()
+        .filter_map(|r| match r {
+            Ok(f) => Some(f),
+            Err(e) => {
+                world.run_errors.push(RunError {
+                    path: Some(e.display),
+                    message: e.message,
+                });
+                None
+            }
+        })
+        .collect();
+    let contributions: Vec<Contribution> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| contribute(FileId(u32::try_from(i).unwrap_or(u32::MAX)), f, settings, opts))
+        .collect();
+    world.files = files.len();
+    for (f, c) in files.into_iter().zip(contributions) {
+        let id = world.db.push(f.source);
+        merge(&mut world, id, c);
+    }
+    for path in extra_policies {
+        let display = crate::input::walk::display_path(path);
+        let candidate = Candidate {
+            path: path.clone(),
+            display: display.clone(),
+            explicit: true,
+        };
+        match read::read(&candidate) {
+            Err(e) => world.run_errors.push(RunError {
+                path: Some(e.display),
+                message: e.message,
+            }),
+            Ok(f) => {
+                let tree = f.tree;
+                let id = world.db.push(f.source);
+                match tree {
+                    Err(e) => world.run_errors.push(RunError {
+                        path: Some(display),
+                        message: format!("{} (line {})", e.message, world.db.line_col(id, e.span.start).line),
+                    }),
+                    Ok(root) if root.get("Statement").is_some() => world.policy_files.push(PolicySource {
+                        name: display,
+                        file: Some(id),
+                        pointer: String::new(),
+                        node: root,
+                        opaque: None,
+                    }),
+                    Ok(_) => world.run_errors.push(RunError {
+                        path: Some(display),
+                        message: "not an IAM policy document (no `Statement`)".to_string(),
+                    }),
+                }
+            }
+        }
+    }
+    world
+}
+
+fn merge(world: &mut World, id: FileId, c: Contribution) {
+    world.tasks.extend(c.tasks);
+    for role in c.iam.roles {
+        let key = role_name_from_arn(&role.name).to_string();
+        match world.roles.get_mut(&key) {
+            Some(existing) => existing.merge(role),
+            None => {
+                world.roles.insert(key, role);
+            }
+        }
+    }
+    for ManagedPolicyInput { arn, source } in c.iam.managed {
+        world.managed.insert(arn, source);
+    }
+    world.documents.extend(c.iam.documents);
+    world.kms.extend(c.iam.kms);
+    for (key, role) in c.scoped_roles {
+        world.scoped_roles.insert((id, key), role);
+    }
+    world.opaque.extend(c.opaque.into_iter().map(|(s, p)| (id, s, p)));
+    world.conditional.extend(c.conditional.into_iter().map(|(p, r)| (id, p, r)));
+    world.ignores.extend(c.ignores);
+    world.diagnostics.extend(c.diagnostics);
+}

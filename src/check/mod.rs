@@ -1,0 +1,58 @@
+//! `check`: the whole pipeline from candidate files to a sorted report.
+//!
+//! `load` reads and recognises the inputs; `roles` turns role descriptions into
+//! policy sets; `permissions` derives what each task definition needs and
+//! evaluates it; `trust` and the hygiene rules inspect the roles; `suppress`
+//! applies ignores. Only `main` decides the exit code.
+
+pub mod baseline;
+pub mod load;
+pub mod permissions;
+pub mod roles;
+pub mod suppress;
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::diagnostic::{Report, Reporter, RuleSettings};
+use crate::input::walk::{Candidate, Excludes};
+use crate::source::SourceDb;
+
+/// Everything a run needs to know besides its files.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub rules: RuleSettings,
+    pub region: Option<String>,
+    pub account: Option<String>,
+    /// `--policy` files, or the config's `policy`.
+    pub policy_files: Vec<PathBuf>,
+    pub pull_through_prefixes: Vec<String>,
+    pub config: Config,
+    pub excludes: Excludes,
+    pub force_exclude: bool,
+}
+
+/// Runs every check over the candidates.
+pub fn run(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb) {
+    let opts = load::LoadOptions {
+        region: settings.region.clone(),
+        account: settings.account.clone(),
+    };
+    let mut world = load::load(candidates, &settings.policy_files, &settings.rules, &opts);
+    let mut reporter = Reporter::new(&settings.rules);
+    let roles = roles::RoleSets::build(&mut world, settings, &mut reporter);
+    let tasks = permissions::check_tasks(&world, &roles, settings, &mut reporter);
+    roles.check_trust(&world, &tasks.execution_roles, &mut reporter);
+    let mut report = Report {
+        diagnostics: std::mem::take(&mut world.diagnostics),
+        files: world.files,
+        task_definitions: tasks.count,
+        run_errors: std::mem::take(&mut world.run_errors),
+    };
+    report.diagnostics.extend(reporter.into_diagnostics());
+    permissions::pin_opaque_pointers(&mut report, &world);
+    suppress::apply(&mut report, &world, settings);
+    let db = std::mem::take(&mut world.db);
+    report.sort(&db);
+    (report, db)
+}
