@@ -305,34 +305,33 @@ fn budget(len: usize) -> usize {
 }
 
 /// A did-you-mean for an action that is not in the catalogue: the nearest
-/// known `service:Action` by edit distance, correcting the service prefix,
-/// the action name or both (`secretmanager:GetSecretValue` →
-/// `secretsmanager:GetSecretValue`). For a pattern with wildcards only the
-/// service is corrected, and only when the corrected pattern matches
-/// something. `None` when the action is known or nothing is close.
+/// known `service:Action` by edit distance (the two distances added; ties go
+/// to the nearer service, then to the first in order), correcting the service
+/// prefix, the action name or both (`secretmanager:GetSecretValue` →
+/// `secretsmanager:GetSecretValue`, `ecr:DescribeTasks` → `ecs:DescribeTasks`).
+/// For a pattern with wildcards that matches nothing, only the service is
+/// corrected, and only when the corrected pattern matches something. `None`
+/// when the action is known (or the pattern matches) or nothing is close.
 pub fn suggest(action: &str) -> Option<String> {
     let (service, name) = action.split_once(':')?;
     if service.is_empty() || name.is_empty() || service.contains(['*', '?']) {
         return None;
     }
     let wildcard = name.contains(['*', '?']);
-    if !wildcard && lookup(action).is_some() {
+    let known = if wildcard {
+        expand(action).next().is_some()
+    } else {
+        lookup(action).is_some()
+    };
+    if known {
         return None;
     }
-    // Candidate services, nearest first (the service itself when it is known).
-    let mut candidates: Vec<(usize, &'static str)> =
-        if let Some((first, _)) = service_range(service) {
-            ACTIONS
-                .row(first)
-                .map(|row| (0, action_of(row).service()))
-                .into_iter()
-                .collect()
-        } else {
-            let max = budget(service.len());
-            services()
-                .filter_map(|s| distance(service, s, max).map(|d| (d, s)))
-                .collect()
-        };
+    // Candidate services, nearest first: the service itself when it is known
+    // (distance 0), and its near neighbours (`ecr:DescribeTasks` → `ecs:`).
+    let max = budget(service.len());
+    let mut candidates: Vec<(usize, &'static str)> = services()
+        .filter_map(|s| distance(service, s, max).map(|d| (d, s)))
+        .collect();
     candidates.sort_by_key(|&(d, s)| (d, s));
     if wildcard {
         return candidates

@@ -19,7 +19,16 @@ static MANAGED_POLICIES: Table = Table::new(
 );
 
 /// Partitions whose AWS managed policies ecslint knows (they share documents and paths).
-pub const PARTITIONS: [&str; 5] = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"];
+pub const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
 
 /// One AWS managed policy at its default version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +179,26 @@ mod tests {
     }
 
     #[test]
+    fn ecr_policies_match_the_facts() {
+        let pull =
+            managed_policy("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly").unwrap();
+        assert_eq!(pull.version, "v1");
+        assert_eq!(
+            actions_of(pull.document),
+            [
+                "ecr:GetAuthorizationToken",
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchImportUpstreamImage",
+            ]
+        );
+        let read =
+            managed_policy("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly").unwrap();
+        assert_eq!(read.version, "v3");
+        assert_eq!(actions_of(read.document).len(), 12);
+    }
+
+    #[test]
     fn administrator_access_is_present() {
         let p = managed_policy("arn:aws:iam::aws:policy/AdministratorAccess").unwrap();
         assert!(p.document.contains(r#""Action":"*""#));
@@ -178,7 +207,7 @@ mod tests {
     #[test]
     fn other_partitions_share_the_documents() {
         let aws = managed_policy("arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess").unwrap();
-        for partition in ["aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"] {
+        for partition in &PARTITIONS[1..] {
             let arn = format!("arn:{partition}:iam::aws:policy/AmazonSSMReadOnlyAccess");
             assert_eq!(managed_policy(&arn), Some(aws), "{arn}");
         }
