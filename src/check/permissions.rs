@@ -1,0 +1,647 @@
+//! The permission rules (ECS101–ECS112, ECS110, ECS102) and the task-level
+//! pipeline rules (ECS004, ECS010): every need of every task definition is
+//! evaluated against its execution role, and what is not certainly allowed
+//! becomes a finding at the field that needs it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{Decision, Diagnostic, Loc, Missing, Report, Reporter};
+use crate::iam::{Context, Evaluation, KeyState, Layers, Matched, Request, evaluate};
+use crate::input::cloudformation::RoleLink;
+use crate::model::Sym;
+use crate::model::policy::{Effect, Policy, Statement};
+use crate::model::role::{arn_account, arn_region};
+use crate::model::task::TaskDefinition;
+use crate::needs::{KmsLookup, Need, NeedsContext, Softening, execution_role_required, needs};
+use crate::parse::Piece;
+use crate::rules::Rule;
+
+use super::Settings;
+use super::load::{TaskSource, World};
+use super::roles::{ResolvedRole, RoleKey, RoleSet, RoleSets};
+
+/// What checking the task definitions found out, for the later rules.
+#[derive(Debug, Default)]
+pub struct TaskResults {
+    pub count: usize,
+    pub execution_roles: BTreeSet<RoleKey>,
+}
+
+/// The keys ecslint knows for a request made with the execution role (IAM.md R62);
+/// everything else is unknown.
+fn context_for(role: &RoleSet, account: Option<&str>, resource: &Sym, action: &str, region: Option<&str>) -> Context {
+    let mut cx = Context::unknown_by_default();
+    if let Some(arn) = &role.arn {
+        cx.add_value("aws:PrincipalArn", arn);
+    }
+    if let Some(a) = role.account().or(account) {
+        cx.add_value("aws:PrincipalAccount", a);
+    }
+    cx.add_value("aws:PrincipalType", "AssumedRole");
+    cx.set("aws:username", KeyState::Absent);
+    cx.set("aws:MultiFactorAuthPresent", KeyState::Unknown);
+    if let Some(r) = resource.known() {
+        if let Some(a) = arn_account(r) {
+            cx.add_value("aws:ResourceAccount", a);
+        }
+        if let Some(reg) = arn_region(r) {
+            cx.add_value("aws:RequestedRegion", reg);
+        } else if let Some(reg) = region.filter(|_| action.eq_ignore_ascii_case("ecr:GetAuthorizationToken")) {
+            cx.add_value("aws:RequestedRegion", reg);
+        }
+    }
+    cx
+}
+
+fn layers<'a>(identity: &'a [&'a Policy], boundary: Option<&'a [&'a Policy]>) -> Layers<'a> {
+    Layers {
+        identity,
+        boundary,
+        ..Layers::default()
+    }
+}
+
+/// A statement of the role, with where it is.
+fn statement<'a>(role: &'a RoleSet, m: &Matched) -> Option<(&'a Policy, &'a Statement)> {
+    use crate::iam::LayerKind;
+    let policies: &[Policy] = match m.layer {
+        LayerKind::Identity => &role.identity,
+        LayerKind::Boundary => role.boundary.as_deref().unwrap_or(&[]),
+        _ => return None,
+    };
+    let p = policies.get(m.policy)?;
+    Some((p, p.statements.get(m.statement)?))
+}
+
+fn statement_loc(p: &Policy, st: &Statement) -> Option<Loc> {
+    p.source.map(|f| Loc::new(f, st.span, st.pointer.clone()))
+}
+
+fn condition_loc(p: &Policy, st: &Statement) -> Option<Loc> {
+    let file = p.source?;
+    st.condition
+        .as_ref()
+        .map(|c| Loc::new(file, c.span, c.pointer.clone()))
+}
+
+/// One evaluated need.
+struct Outcome<'n> {
+    need: &'n Need,
+    eval: Evaluation,
+}
+
+fn describe_statement(p: &Policy, st: &Statement) -> String {
+    match &st.sid {
+        Some(sid) => format!("statement `{sid}` of {}", p.name),
+        None => format!("a statement of {}", p.name),
+    }
+}
+
+/// Near misses: a statement that would grant the pair after a small, exact change.
+fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
+    let resource = need.resource.known().unwrap_or("");
+    for p in &role.identity {
+        for st in &p.statements {
+            if st.effect != Effect::Allow || st.action.negated || st.resource.negated {
+                continue;
+            }
+            let action_hit = st.action.entries.iter().any(|e| {
+                e.value
+                    .known()
+                    .is_some_and(|a| crate::iam::matcher::action_matches(a, need.action))
+            });
+            for e in &st.resource.entries {
+                let Some(pattern) = e.value.known() else { continue };
+                let loc = p.source.map(|f| Loc::new(f, e.span, e.pointer.clone()));
+                let fits = |pat: &str| {
+                    crate::iam::matcher::Pattern::resource(pat).matches_text(&crate::iam::matcher::resource_text(&need.resource))
+                        == crate::iam::Tri::T
+                };
+                if action_hit {
+                    if need.action.starts_with("logs:") && fits(&format!("{pattern}:*")) {
+                        return Some((loc, format!("`{pattern}` names the log group, not its streams: grant `{pattern}:*`")));
+                    }
+                    if need.action == "secretsmanager:GetSecretValue" && fits(&format!("{pattern}-??????")) {
+                        return Some((loc, format!("`{pattern}` lacks the secret's random suffix: grant `{pattern}-??????`")));
+                    }
+                    if pattern.contains(":parameter//") && fits(&pattern.replace(":parameter//", ":parameter/")) {
+                        return Some((loc, format!("`{pattern}` has a double slash after `parameter`: parameter ARNs have one (`{}`)", pattern.replace(":parameter//", ":parameter/"))));
+                    }
+                    if need.action == "kms:Decrypt" && pattern.contains(":alias/") {
+                        return Some((loc, format!("`{pattern}` is an alias ARN, which does not authorise the key: grant the key ARN `{}`", need.grant)));
+                    }
+                    // Another region or partition.
+                    if let (Some(want), Some(have)) = (arn_region(resource), arn_region(pattern))
+                        && want != have
+                        && fits(&pattern.replacen(&format!(":{have}:"), &format!(":{want}:"), 1))
+                    {
+                        return Some((loc, format!("`{pattern}` is in `{have}`, but the resource is in `{want}`")));
+                    }
+                    let want_part = resource.split(':').nth(1).unwrap_or("");
+                    let have_part = pattern.split(':').nth(1).unwrap_or("");
+                    if resource.starts_with("arn:") && pattern.starts_with("arn:") && want_part != have_part && have_part != "*" {
+                        let swapped = format!("arn:{want_part}:{}", pattern.splitn(3, ':').nth(2).unwrap_or(""));
+                        if fits(&swapped) {
+                            return Some((loc, format!("`{pattern}` is in partition `{have_part}`, but the resource is in `{want_part}`")));
+                        }
+                    }
+                } else if need.action == "ssm:GetParameters" && fits(pattern) {
+                    let singular = st.action.entries.iter().find(|e| {
+                        e.value
+                            .known()
+                            .is_some_and(|a| a.eq_ignore_ascii_case("ssm:GetParameter"))
+                    });
+                    if let Some(a) = singular {
+                        let aloc = p.source.map(|f| Loc::new(f, a.span, a.pointer.clone()));
+                        return Some((aloc, "`ssm:GetParameter` does not cover `ssm:GetParameters`, which the agent calls: grant `ssm:GetParameters`".to_string()));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The pointer and statement of the first condition that makes an evaluation conditional.
+fn conditioning_statement<'a>(role: &'a RoleSet, eval: &Evaluation) -> Option<(&'a Policy, &'a Statement)> {
+    eval.matched
+        .iter()
+        .filter(|m| !m.certain)
+        .filter_map(|m| statement(role, m))
+        .find(|(_, st)| st.condition.is_some())
+}
+
+fn grant_statement(pairs: &[&Need]) -> serde_json::Value {
+    let mut actions: Vec<&str> = pairs.iter().map(|n| n.action).collect();
+    actions.sort_unstable();
+    actions.dedup();
+    let mut resources: Vec<&str> = pairs.iter().map(|n| n.grant.as_str()).collect();
+    resources.sort_unstable();
+    resources.dedup();
+    let one_or_list = |v: Vec<&str>| {
+        if v.len() == 1 {
+            serde_json::Value::String(v[0].to_string())
+        } else {
+            serde_json::Value::Array(v.into_iter().map(|s| serde_json::Value::String(s.to_string())).collect())
+        }
+    };
+    serde_json::json!({"Effect": "Allow", "Action": one_or_list(actions), "Resource": one_or_list(resources)})
+}
+
+fn subject(need: &Need) -> &'static str {
+    match need.rule {
+        Rule::EcrPull => "pull the image",
+        Rule::Logs => "write to the log group",
+        Rule::RegistryCredentials => "read the registry credentials",
+        Rule::SsmParameter => "read the SSM parameter",
+        Rule::Secret => "read the secret",
+        Rule::KmsDecrypt => "decrypt with the KMS key",
+        Rule::EnvironmentFile => "read the environment file",
+        Rule::FirelensConfig => "read the FireLens config file",
+        Rule::CredentialSpec => "read the credential spec",
+        Rule::FsxCredentials => "read the FSx credentials",
+        _ => "use the resource",
+    }
+}
+
+fn format_pairs(missing: &[Missing]) -> String {
+    let mut by_resource: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for m in missing {
+        by_resource.entry(&m.resource).or_default().push(&m.action);
+    }
+    by_resource
+        .into_iter()
+        .map(|(r, a)| format!("{} on `{r}`", a.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+struct TaskChecker<'a, 'r, 's> {
+    world: &'a World,
+    settings: &'a Settings,
+    reporter: &'r mut Reporter<'s>,
+}
+
+impl TaskChecker<'_, '_, '_> {
+    fn task(&mut self, src: &TaskSource, roles: &RoleSets, results: &mut TaskResults) {
+        let mut task = TaskDefinition::load(&src.node, src.file, &src.pointer, src.style, self.reporter);
+        if let Some((node, pointer)) = &src.containers {
+            task.containers = TaskDefinition::load_containers(node, src.file, pointer, None, self.reporter);
+        }
+        results.count += 1;
+        let role = roles.resolve(src, &src.execution_role);
+        let role = match role {
+            ResolvedRole::None => {
+                if let Some(req) = execution_role_required(&task) {
+                    let d = self.reporter.report(
+                        Rule::MissingExecutionRole,
+                        task.loc.clone(),
+                        format!("`{}` needs an execution role: {}", src.name, req.reason),
+                    );
+                    d.task_definition = Some(src.name.clone());
+                    d.logical.clone_from(&src.logical);
+                    d.with_related(Some(req.feature.clone()), "this needs the execution role");
+                    if let Some(e) = req.aws_error {
+                        d.with_help(format!("add `executionRoleArn`; without it AWS answers: {e}"));
+                    } else {
+                        d.with_help("add `executionRoleArn` naming a role that ECS can assume");
+                    }
+                }
+                return;
+            }
+            ResolvedRole::NotFound { looked_for, loc } => {
+                // Only worth saying when something needs the role.
+                let cx = self.needs_context(&task, src, None);
+                let kms = self.kms_lookup();
+                let cx = NeedsContext { kms_key_for: &kms, ..cx };
+                let mut scratch = Reporter::new(self.reporter.settings());
+                let found = needs(&task, &cx, &mut scratch);
+                if !found.is_empty() {
+                    let at = loc.unwrap_or_else(|| task.loc.clone());
+                    let d = self.reporter.report(
+                        Rule::RoleNotFound,
+                        at,
+                        format!("the execution role's policies are not among the inputs: looked for {looked_for}"),
+                    );
+                    d.task_definition = Some(src.name.clone());
+                    d.logical.clone_from(&src.logical);
+                    d.with_help("lint it together with the role's `get-account-authorization-details` or `get-role-policy` output, give its policies with `--policy FILE`, or describe it in `[roles.NAME]` of ecslint.toml");
+                }
+                return;
+            }
+            ResolvedRole::Found(r) => r,
+        };
+        let key = match &src.execution_role {
+            RoleLink::Template(k) => RoleKey::Scoped(src.scope.unwrap_or(src.file), k.clone()),
+            _ => RoleKey::Named(role.name.clone()),
+        };
+        results.execution_roles.insert(key);
+        let task_role = match roles.resolve(src, &src.task_role) {
+            ResolvedRole::Found(r) => Some(r),
+            _ => None,
+        };
+        let kms = self.kms_lookup();
+        let cx = self.needs_context(&task, src, Some(&role));
+        let cx = NeedsContext { kms_key_for: &kms, ..cx };
+        let all = needs(&task, &cx, self.reporter);
+        if all.is_empty() {
+            return;
+        }
+        let identity: Vec<&Policy> = role.identity.iter().collect();
+        let boundary: Option<Vec<&Policy>> = role.boundary.as_ref().map(|b| b.iter().collect());
+        let account = role.account().map(str::to_string).or_else(|| self.settings.account.clone());
+        let outcomes: Vec<Outcome<'_>> = all
+            .iter()
+            .map(|need| {
+                let region = need.resource.known().and_then(arn_region).map(str::to_string);
+                let ctx = context_for(&role, account.as_deref(), &need.resource, need.action, region.as_deref());
+                let eval = evaluate(
+                    &layers(&identity, boundary.as_deref()),
+                    &Request {
+                        action: need.action,
+                        resource: &need.resource,
+                        context: &ctx,
+                    },
+                );
+                Outcome { need, eval }
+            })
+            .collect();
+        self.report_outcomes(src, &task, &role, task_role.as_deref(), &outcomes, &identity, boundary.as_deref());
+    }
+
+    fn needs_context<'x>(&'x self, task: &TaskDefinition, src: &'x TaskSource, _role: Option<&RoleSet>) -> NeedsContext<'x> {
+        let _ = task;
+        NeedsContext {
+            region: src.region.as_deref().or(self.settings.region.as_deref()),
+            account: self.settings.account.as_deref(),
+            pull_through_prefixes: &self.settings.pull_through_prefixes,
+            kms_key_for: &crate::needs::no_kms_keys,
+        }
+    }
+
+    /// Which key protects a secret or parameter: inventories, templates, plans, config `[[kms]]`.
+    fn kms_lookup(&self) -> impl Fn(&Sym) -> Option<(Sym, Option<Loc>)> + '_ {
+        move |resource: &Sym| {
+            let text = resource.to_string();
+            for e in &self.world.kms {
+                let entry = e.resource.to_string();
+                let same = entry == text
+                    || (resource.is_known()
+                        && e.resource.known().is_some_and(|pat| {
+                            crate::iam::matcher::Pattern::resource(pat).matches(&text)
+                                || text.strip_suffix("-??????").is_some_and(|base| pat.starts_with(base) && pat.len() == base.len() + 7)
+                                || pat.strip_prefix(&*text).is_some_and(|rest| rest.len() == 7 && rest.starts_with('-'))
+                        }));
+                if same && let Some(key) = key_arn(&e.key, resource) {
+                    return Some((key, e.loc.clone()));
+                }
+            }
+            for k in self.settings.config.kms.iter().flatten() {
+                if k.resources.iter().any(|pat| {
+                    crate::iam::matcher::Pattern::resource(pat).matches(&text)
+                        || crate::iam::matcher::Pattern::resource(pat).matches(&text.replace("-??????", "-AbCdEf"))
+                }) && let Some(key) = key_arn(&Sym::Known(k.key.clone()), resource)
+                {
+                    return Some((key, None));
+                }
+            }
+            None
+        }
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "one call site; the pieces are distinct")]
+    fn report_outcomes(
+        &mut self,
+        src: &TaskSource,
+        task: &TaskDefinition,
+        role: &RoleSet,
+        task_role: Option<&RoleSet>,
+        outcomes: &[Outcome<'_>],
+        identity: &[&Policy],
+        boundary: Option<&[&Policy]>,
+    ) {
+        let fargate = task.can_run_on_fargate();
+        // Group by (field, rule), in need order.
+        let mut groups: Vec<((Loc, Rule), Vec<&Outcome<'_>>)> = Vec::new();
+        for o in outcomes {
+            if o.eval.decision == Decision::Allowed {
+                continue;
+            }
+            // ECS102: a VPC-conditioned GetAuthorizationToken on Fargate never works.
+            if o.need.fargate_vpc_trap && fargate && o.eval.decision == Decision::Conditional {
+                let region = o.need.resource.known().and_then(arn_region).map(str::to_string);
+                let mut ctx = context_for(role, role.account(), &o.need.resource, o.need.action, region.as_deref());
+                for k in ["aws:SourceVpc", "aws:SourceVpce"] {
+                    ctx.set(k, KeyState::Absent);
+                }
+                let again = evaluate(
+                    &layers(identity, boundary),
+                    &Request {
+                        action: o.need.action,
+                        resource: &o.need.resource,
+                        context: &ctx,
+                    },
+                );
+                if again.decision != Decision::Allowed && again.decision != Decision::Conditional {
+                    let cond = conditioning_statement(role, &o.eval);
+                    let at = cond.and_then(|(p, st)| condition_loc(p, st)).unwrap_or_else(|| o.need.origin.clone());
+                    let d = self.reporter.report(
+                        Rule::EcrAuthVpcCondition,
+                        at,
+                        "`ecr:GetAuthorizationToken` is allowed only under `aws:SourceVpc`/`aws:SourceVpce`, which never holds for that call on Fargate".to_string(),
+                    );
+                    d.task_definition = Some(src.name.clone());
+                    d.container.clone_from(&o.need.container);
+                    d.role = Some(role.name.clone());
+                    d.logical.clone_from(&src.logical);
+                    d.missing.push(Missing {
+                        action: o.need.action.to_string(),
+                        resource: o.need.grant.clone(),
+                        decision: again.decision,
+                    });
+                    d.with_related(Some(o.need.origin.clone()), "the image that needs the token");
+                    d.with_help("grant `ecr:GetAuthorizationToken` on `*` without the VPC condition: the call goes through the Fargate-owned network interface, not the task's");
+                    d.fix = Some(serde_json::json!({"statement": {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}}));
+                    continue;
+                }
+            }
+            let key = (o.need.origin.clone(), o.need.rule);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(o),
+                None => groups.push((key, vec![o])),
+            }
+        }
+        for ((origin, rule), group) in groups {
+            let definite: Vec<&&Outcome<'_>> = group.iter().filter(|o| o.eval.decision != Decision::Conditional).collect();
+            if definite.is_empty() {
+                self.conditional(src, role, &origin, rule, &group);
+                continue;
+            }
+            let missing: Vec<Missing> = group
+                .iter()
+                .map(|o| Missing {
+                    action: o.need.action.to_string(),
+                    resource: o.need.grant.clone(),
+                    decision: o.eval.decision,
+                })
+                .collect();
+            let explicit = group.iter().any(|o| o.eval.decision == Decision::ExplicitlyDenied);
+            let need = group[0].need;
+            let how = if explicit { "explicitly denied" } else { "not granted" };
+            let message = format!(
+                "the execution role `{}` cannot {}: {} {how}",
+                role.name,
+                subject(need),
+                format_pairs(&missing)
+            );
+            let soft = definite.iter().all(|o| o.need.softening.is_some());
+            let d = self.reporter.report(rule, origin.clone(), message);
+            if soft {
+                let reason = match definite.first().and_then(|o| o.need.softening) {
+                    Some(Softening::BucketLocation) => "`s3:GetBucketLocation` is documented as required but not called by every agent",
+                    _ => "the prefix may not be a pull-through cache rule, and the registry policy may grant it",
+                };
+                if !self_overridden(d) {
+                    d.severity = crate::diagnostic::Severity::Warning;
+                }
+                d.with_related(None, reason);
+            }
+            d.task_definition = Some(src.name.clone());
+            d.container.clone_from(&need.container);
+            d.role = Some(role.name.clone());
+            d.logical.clone_from(&src.logical);
+            d.missing = missing;
+            let pairs: Vec<&Need> = group.iter().map(|o| o.need).collect();
+            let stmt = grant_statement(&pairs);
+            d.fix = Some(serde_json::json!({ "statement": stmt }));
+            d.with_help(format!(
+                "add to the execution role's policy: {}",
+                serde_json::to_string(&stmt).unwrap_or_default()
+            ));
+            for o in &group {
+                for m in &o.eval.matched {
+                    if m.effect == Effect::Deny
+                        && let Some((p, st)) = statement(role, m)
+                    {
+                        d.with_related(statement_loc(p, st), format!("{} denies `{}`", describe_statement(p, st), o.need.action));
+                    }
+                }
+                if o.eval.decision == Decision::ImplicitlyDenied
+                    && let Some((loc, msg)) = near_miss(role, o.need)
+                {
+                    d.with_related(loc, msg);
+                }
+            }
+            if let Some(tr) = task_role {
+                let tr_identity: Vec<&Policy> = tr.identity.iter().collect();
+                let all_granted = group.iter().all(|o| {
+                    let ctx = context_for(tr, tr.account(), &o.need.resource, o.need.action, None);
+                    evaluate(
+                        &layers(&tr_identity, None),
+                        &Request {
+                            action: o.need.action,
+                            resource: &o.need.resource,
+                            context: &ctx,
+                        },
+                    )
+                    .decision
+                        == Decision::Allowed
+                });
+                if all_granted && tr.name != role.name {
+                    d.with_related(
+                        tr.loc.clone(),
+                        format!("the task role `{}` grants this, but the agent uses the execution role: the grant is on the wrong role", tr.name),
+                    );
+                }
+            }
+            dedup_related(d);
+        }
+    }
+
+    fn conditional(&mut self, src: &TaskSource, role: &RoleSet, origin: &Loc, rule: Rule, group: &[&Outcome<'_>]) {
+        // One finding per conditioning statement (several fields at one Condition give several findings).
+        let mut at_conditions: Vec<(Loc, Vec<&Outcome<'_>>)> = Vec::new();
+        let mut elsewhere: Vec<&Outcome<'_>> = Vec::new();
+        for o in group {
+            match conditioning_statement(role, &o.eval).and_then(|(p, st)| condition_loc(p, st)) {
+                Some(loc) => match at_conditions.iter_mut().find(|(l, _)| *l == loc) {
+                    Some((_, v)) => v.push(o),
+                    None => at_conditions.push((loc, vec![o])),
+                },
+                None => elsewhere.push(o),
+            }
+        }
+        let mut emit = |at: Loc, outs: &[&Outcome<'_>], this: &mut Self| {
+            let missing: Vec<Missing> = outs
+                .iter()
+                .map(|o| Missing {
+                    action: o.need.action.to_string(),
+                    resource: o.need.grant.clone(),
+                    decision: Decision::Conditional,
+                })
+                .collect();
+            let mut why: Vec<String> = Vec::new();
+            for o in outs {
+                let u = &o.eval.unknowns;
+                why.extend(u.keys.iter().map(|k| format!("the condition key `{k}`")));
+                why.extend(u.holes.iter().map(|h| settle(h)));
+                why.extend(u.presence.iter().cloned());
+            }
+            why.sort();
+            why.dedup();
+            let why = if why.is_empty() {
+                "something ecslint cannot know offline".to_string()
+            } else {
+                why.join(", ")
+            };
+            let need = outs[0].need;
+            let d = this.reporter.report(
+                Rule::ConditionalGrant,
+                at,
+                format!(
+                    "whether the execution role `{}` can {} depends on {why}: {}",
+                    role.name,
+                    subject(need),
+                    format_pairs(&missing)
+                ),
+            );
+            d.task_definition = Some(src.name.clone());
+            d.container.clone_from(&need.container);
+            d.role = Some(role.name.clone());
+            d.logical.clone_from(&src.logical);
+            d.missing = missing;
+            d.with_related(Some(origin.clone()), format!("the field that needs it ({})", rule.code()));
+            let pairs: Vec<&Need> = outs.iter().map(|o| o.need).collect();
+            d.fix = Some(serde_json::json!({ "statement": grant_statement(&pairs) }));
+        };
+        for (loc, outs) in at_conditions {
+            emit(loc, &outs, self);
+        }
+        if !elsewhere.is_empty() {
+            emit(origin.clone(), &elsewhere, self);
+        }
+    }
+}
+
+fn self_overridden(_d: &Diagnostic) -> bool {
+    false
+}
+
+fn dedup_related(d: &mut Diagnostic) {
+    let mut seen = BTreeSet::new();
+    d.related.retain(|r| seen.insert((r.loc.clone(), r.message.clone())));
+}
+
+/// What settles an unknown piece of an ARN.
+fn settle(hole: &str) -> String {
+    match hole {
+        "region" | "AWS::Region" => "the region (give `--region` or `region` in ecslint.toml)".to_string(),
+        "account" | "AWS::AccountId" => "the account (give `--account` or `account` in ecslint.toml)".to_string(),
+        other => format!("`{other}`, unknown offline"),
+    }
+}
+
+/// A key ARN from what an input says (`alias/aws/...` is AWS managed: no need).
+fn key_arn(key: &Sym, resource: &Sym) -> Option<Sym> {
+    match key {
+        Sym::Known(k) => {
+            if k.is_empty() || k.contains("alias/aws/") {
+                return None;
+            }
+            if k.starts_with("arn:") {
+                return Some(Sym::Known(k.clone()));
+            }
+            // A bare key id or alias: in the resource's region and account.
+            let r = resource.known().unwrap_or("");
+            let region = arn_region(r)?;
+            let account = arn_account(r)?;
+            let partition = r.split(':').nth(1).unwrap_or("aws");
+            let tail = if k.starts_with("alias/") { k.clone() } else { format!("key/{k}") };
+            Some(Sym::Known(format!("arn:{partition}:kms:{region}:{account}:{tail}")))
+        }
+        Sym::Partial(p) => {
+            if p.iter().any(|x| matches!(x, Piece::Lit(l) if l.contains("alias/aws/"))) {
+                None
+            } else {
+                Some(key.clone())
+            }
+        }
+    }
+}
+
+/// Checks every task definition of the world.
+pub fn check_tasks(world: &World, roles: &RoleSets, settings: &Settings, reporter: &mut Reporter<'_>) -> TaskResults {
+    let mut results = TaskResults::default();
+    let mut checker = TaskChecker { world, settings, reporter };
+    for src in &world.tasks {
+        checker.task(src, roles, &mut results);
+    }
+    results
+}
+
+/// Locations inside an embedded JSON string report the string's pointer (SPEC §3.2).
+pub fn pin_opaque_pointers(report: &mut Report, world: &World) {
+    if world.opaque.is_empty() {
+        return;
+    }
+    let pin = |loc: &mut Loc| {
+        if let Some((_, _, p)) = world
+            .opaque
+            .iter()
+            .find(|(f, s, _)| *f == loc.file && s.start <= loc.span.start && loc.span.end <= s.end)
+        {
+            loc.pointer.clone_from(p);
+        }
+    };
+    for d in &mut report.diagnostics {
+        pin(&mut d.primary);
+        for r in &mut d.related {
+            if let Some(l) = &mut r.loc {
+                pin(l);
+            }
+        }
+    }
+}
+
+/// Unused for now: the KMS lookup type, re-exported for tests.
+pub type Kms<'a> = KmsLookup<'a>;
