@@ -675,6 +675,17 @@ impl Builder<'_> {
             }
         }
         self.charge(1, start)?;
+        // An indentless sequence (`key:\n- a`) starts after its first `-`: move back to it.
+        let mut start = start;
+        if matches!(body, Body::Seq(_)) && !matches!(self.bytes.get(start), Some(b'-' | b'[')) {
+            let mut s = start;
+            while s > 0 && matches!(self.bytes.get(s - 1), Some(b' ' | b'\t')) {
+                s -= 1;
+            }
+            if s > 0 && self.bytes.get(s - 1) == Some(&b'-') {
+                start = s - 1;
+            }
+        }
         // A flow collection's start event covers its bracket.
         if matches!(self.bytes.get(start), Some(b'[' | b'{')) {
             self.advance(start + 1);
@@ -695,9 +706,10 @@ impl Builder<'_> {
             return Ok(());
         };
         // A flow collection ends with its bracket; a block one with its last value.
+        // (The end event's own span runs on over trailing blanks and comments.)
         let end = if end > start && self.bytes.get(start) == Some(&bracket) {
-            self.advance(end);
-            end
+            self.advance(start + 1);
+            start + 1
         } else {
             frame.last_end
         };
