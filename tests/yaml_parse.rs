@@ -1,5 +1,10 @@
 //! The YAML front end: values, spans, tags, errors.
 
+// Test helpers panic on purpose: that is how a test fails.
+#![allow(clippy::panic)]
+
+use std::fmt::Write as _;
+
 use ecslint::parse::{MAX_DEPTH, Node, ParseError, Value, yaml};
 
 fn parse(src: &str) -> Node {
@@ -290,21 +295,21 @@ fn quoted_scalars_are_strings_with_their_quotes() {
 fn block_scalars_span_indicator_to_last_content_line() {
     let src = "a: |\n  one\n  two\n\nb: >-\n  folded\n  text\n\n\nc: |+ # keep\n  kept\n\nd: |\ne: |2\n    indented\n";
     let root = parse(src);
-    let a = root.get("a").unwrap();
-    assert_eq!(text(src, a), "|\n  one\n  two");
-    assert_eq!(a.value, s("one\ntwo\n"));
-    let b = root.get("b").unwrap();
-    assert_eq!(text(src, b), ">-\n  folded\n  text");
-    assert_eq!(b.value, s("folded text"));
-    let c = root.get("c").unwrap();
-    assert_eq!(text(src, c), "|+ # keep\n  kept");
-    assert_eq!(c.value, s("kept\n\n"));
-    let d = root.get("d").unwrap();
-    assert_eq!(text(src, d), "|");
-    assert_eq!(d.value, s(""));
-    let e = root.get("e").unwrap();
-    assert_eq!(text(src, e), "|2\n    indented");
-    assert_eq!(e.value, s("  indented\n"));
+    let lit = root.get("a").unwrap();
+    assert_eq!(text(src, lit), "|\n  one\n  two");
+    assert_eq!(lit.value, s("one\ntwo\n"));
+    let fold = root.get("b").unwrap();
+    assert_eq!(text(src, fold), ">-\n  folded\n  text");
+    assert_eq!(fold.value, s("folded text"));
+    let keep = root.get("c").unwrap();
+    assert_eq!(text(src, keep), "|+ # keep\n  kept");
+    assert_eq!(keep.value, s("kept\n\n"));
+    let empty = root.get("d").unwrap();
+    assert_eq!(text(src, empty), "|");
+    assert_eq!(empty.value, s(""));
+    let ind = root.get("e").unwrap();
+    assert_eq!(text(src, ind), "|2\n    indented");
+    assert_eq!(ind.value, s("  indented\n"));
 }
 
 #[test]
@@ -530,9 +535,10 @@ fn billion_laughs_is_an_error() {
     let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let p = i - 1;
-        src.push_str(&format!(
-            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
-        ));
+        let _ = writeln!(
+            src,
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]"
+        );
     }
     let e = err(&src);
     assert!(e.message.contains("too many nodes"), "{e:?}");

@@ -1,7 +1,9 @@
 //! Property test: in random small documents built from scalars, every scalar's span
 //! slices back to text that parses to the same value, and values are what was written.
 
-use ecslint::parse::{Node, Value, yaml};
+use std::fmt::Write as _;
+
+use ecslint::parse::{Node, Span, Value, yaml};
 use proptest::prelude::*;
 
 /// A scalar as written in YAML, and the value it must read as.
@@ -81,7 +83,10 @@ fn block() -> impl Strategy<Value = Scalar> {
         prop_oneof![Just("|"), Just("|-"), Just(">")],
     )
         .prop_map(|(lines, ind)| {
-            let body: String = lines.iter().map(|l| format!("{{i}}{l}\n")).collect();
+            let body = lines.iter().fold(String::new(), |mut acc, l| {
+                let _ = writeln!(acc, "{{i}}{l}");
+                acc
+            });
             let value = match ind {
                 "|" => format!("{}\n", lines.join("\n")),
                 "|-" => lines.join("\n"),
@@ -107,7 +112,7 @@ fn scalar() -> impl Strategy<Value = Scalar> {
     (base, prop::option::weighted(0.3, "(Ref|GetAtt|Sub|Base64)")).prop_map(|(s, tag)| match tag {
         Some(t) => Scalar {
             text: format!("!{t} {}", s.text),
-            value: Value::Tagged(t.into(), Box::new(Node::new(s.value, Default::default()))),
+            value: Value::Tagged(t.into(), Box::new(Node::new(s.value, Span::default()))),
             flow_ok: s.flow_ok,
         },
         None => s,
@@ -129,19 +134,19 @@ fn document(layout: u8, scalars: &[Scalar], crlf: bool, preamble: bool) -> (Stri
         0 => {
             for (i, s) in used.iter().enumerate() {
                 let text = s.text.replace("{i}", "  ");
-                out.push_str(&format!("k{i}: {text}\n"));
+                let _ = writeln!(out, "k{i}: {text}");
             }
         }
         1 => {
             out.push_str("Root:\n");
             for s in &used {
                 let text = s.text.replace("{i}", "    ");
-                out.push_str(&format!("  - {text}\n"));
+                let _ = writeln!(out, "  - {text}");
             }
         }
         _ => {
             let texts: Vec<&str> = used.iter().map(|s| s.text.as_str()).collect();
-            out.push_str(&format!("Root: [{}]\nEnd: 1\n", texts.join(", ")));
+            let _ = write!(out, "Root: [{}]\nEnd: 1\n", texts.join(", "));
         }
     }
     if crlf {
