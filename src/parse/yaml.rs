@@ -23,6 +23,14 @@
 //!   take the place of the `<<` member, keep their own spans, and never
 //!   override a key written in the mapping itself. A quoted `'<<'` is an
 //!   ordinary key.
+//!
+//! Errors: scanner errors keep saphyr's message with a one-character span at
+//! its marker. The pointer includes the key of a mapping value being read
+//! (`Image: 'unclosed` gives `.../Image`) but not the index of a sequence item,
+//! since saphyr does not say whether the item had started. saphyr caps flow
+//! collections at 255 levels (its own error, reworded); block nesting is
+//! capped by us at [`MAX_DEPTH`]. Aliases are charged to a budget of
+//! 10 × the source length + 10,000 nodes.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -326,6 +334,9 @@ impl Builder<'_> {
                 Event::SequenceEnd => self.close(start, end, b']')?,
                 Event::MappingEnd => self.close(start, end, b'}')?,
             }
+        }
+        if !self.stack.is_empty() {
+            return Err(self.error_at("unexpected end of file", self.src.len(), false));
         }
         match self.root.take() {
             Some(root) => Ok(root),
