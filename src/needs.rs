@@ -461,7 +461,9 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         let partition = Sym::from(partition_for(&region));
         let account = self.env.role_account.clone();
         let stream = match (lc.options.get("awslogs-stream-prefix").map(val), name) {
-            (Some(prefix), Some(n)) => cat(&[&prefix, &"/", &n, &"/", &hole("task-id")]),
+            (Some(prefix), Some(n)) if !arn::is_placeholder(n) => {
+                cat(&[&prefix, &"/", &n, &"/", &hole("task-id")])
+            }
             _ => hole("stream"),
         };
         let base = cat(&[
@@ -1860,6 +1862,41 @@ mod tests {
         assert_eq!(td.volumes.len(), 2);
         assert!(td.volumes[0].fsx.is_some());
         assert_eq!(td.cpu.as_ref().and_then(Field::known), Some("256"));
+    }
+
+    #[test]
+    fn cloudformation_scalars_are_strings() {
+        let src = r#"{"ExecutionRoleArn":"((Role.Arn))","ContainerDefinitions":[{"Name":"a","Image":"nginx",
+          "Environment":[{"Name":"DEBUG","Value":true},{"Name":"N","Value":3}],"Cpu":256,
+          "Secrets":[{"Name":"S","ValueFrom":"((DbParam))"},{"Name":"T","ValueFrom":"((ApiSecret)):apiKey::"},{"Name":"U","ValueFrom":"/((Env))/db"}]}],
+          "Cpu":1024,"Memory":2048}"#;
+        let (n, d) = run_cx(src, Style::CloudFormation, &NeedsContext::default());
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            rows(&n),
+            vec![row(
+                "ECS105",
+                "ssm:GetParameters",
+                "arn:aws:ssm:${region}:${account}:parameter/${Env}/db",
+                "arn:aws:ssm:REGION:ACCOUNT:parameter/Env/db",
+                "/ContainerDefinitions/0/Secrets/2/ValueFrom"
+            )]
+        );
+        let (td, _) = load(src, Style::CloudFormation);
+        assert_eq!(
+            td.containers[0].environment[0]
+                .value
+                .as_ref()
+                .and_then(Field::known),
+            Some("true")
+        );
+        assert_eq!(td.memory.as_ref().and_then(Field::known), Some("2048"));
+        // The same boolean in the API spelling is a wrong type.
+        let (_, d) = load(
+            r#"{"containerDefinitions":[{"name":"a","environment":[{"name":"DEBUG","value":true}]}]}"#,
+            Style::Api,
+        );
+        assert_eq!(invalid(&d).len(), 1);
     }
 
     #[test]

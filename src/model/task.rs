@@ -406,10 +406,13 @@ impl Loader<'_, '_, '_> {
             Value::String(_) | Value::Partial(_) => {
                 Sym::from_node(node).map(|value| Field { value, loc })
             }
-            Value::Number(n) if numbers => Some(Field {
-                value: Sym::Known(n.to_string()),
-                loc,
-            }),
+            Value::Number(_) if numbers || self.style == Style::CloudFormation => {
+                Sym::from_node(node).map(|value| Field { value, loc })
+            }
+            Value::Bool(_) if self.style == Style::CloudFormation => {
+                // CloudFormation turns YAML scalars into the strings its properties want.
+                Sym::from_node(node).map(|value| Field { value, loc })
+            }
             Value::Null => None,
             _ if is_unresolved(node) => Some(Field {
                 value: unresolved_sym(node),
@@ -711,5 +714,108 @@ impl Loader<'_, '_, '_> {
             credential_specs: self.strings(node, p, Key::CredentialSpecs),
             docker_security_options: self.strings(node, p, Key::DockerSecurityOptions),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Diagnostic, RuleSettings};
+    use crate::parse::{Member, Span, json};
+
+    fn load(node: &Node, pointer: &str, style: Style) -> (TaskDefinition, Vec<Diagnostic>) {
+        let settings = RuleSettings::default();
+        let mut r = Reporter::new(&settings);
+        let td = TaskDefinition::load(node, FileId(3), pointer, style, &mut r);
+        (td, r.into_diagnostics())
+    }
+
+    #[test]
+    fn describe_shape_keeps_pointers_and_compatibilities_do_not_count() {
+        let root = json::parse(
+            r#"{"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-2:644160558196:task-definition/x:1",
+              "compatibilities":["EC2","FARGATE"],"requiresCompatibilities":null,"secrets":null,
+              "containerDefinitions":[{"name":"a","image":"nginx","environmentFiles":[],"secrets":null}]}}"#,
+        )
+        .unwrap();
+        let node = root.get("taskDefinition").unwrap();
+        let (td, d) = load(node, "/taskDefinition", Style::Api);
+        assert!(d.is_empty());
+        assert_eq!(td.loc.pointer, "/taskDefinition");
+        assert_eq!(td.loc.file, FileId(3));
+        assert_eq!(td.compatibilities.len(), 2);
+        assert!(!td.can_run_on_fargate());
+        assert_eq!(
+            td.containers[0].loc.pointer,
+            "/taskDefinition/containerDefinitions/0"
+        );
+        assert_eq!(
+            td.containers[0].image.as_ref().unwrap().loc.pointer,
+            "/taskDefinition/containerDefinitions/0/image"
+        );
+    }
+
+    #[test]
+    fn unresolved_intrinsics_are_unknown_not_invalid() {
+        let s = |t: &str| Node::new(Value::String(t.into()), Span::new(0, 1));
+        let member = |k: &str, v: Node| Member {
+            key: k.into(),
+            key_span: Span::new(0, 1),
+            value: v,
+        };
+        let obj = |m: Vec<Member>| Node::new(Value::Object(m), Span::new(0, 1));
+        let tagged =
+            |t: &str, v: Node| Node::new(Value::Tagged(t.into(), Box::new(v)), Span::new(0, 1));
+        let props = obj(vec![
+            member("ExecutionRoleArn", tagged("GetAtt", s("Role.Arn"))),
+            member(
+                "ContainerDefinitions",
+                Node::new(
+                    Value::Array(vec![obj(vec![
+                        member("Name", s("app")),
+                        member("Secrets", obj(vec![member("Fn::If", s("x"))])),
+                        member("Image", obj(vec![member("Ref", s("ImageParam"))])),
+                    ])]),
+                    Span::new(0, 1),
+                ),
+            ),
+        ]);
+        let (td, d) = load(&props, "/Resources/TD/Properties", Style::CloudFormation);
+        assert!(d.is_empty(), "{d:?}");
+        let role = td.execution_role_arn.unwrap();
+        assert_eq!(role.value.holes(), vec!["!GetAtt Role.Arn"]);
+        assert_eq!(
+            role.loc.pointer,
+            "/Resources/TD/Properties/ExecutionRoleArn"
+        );
+        let c = &td.containers[0];
+        assert!(c.secrets.is_empty());
+        assert_eq!(
+            c.image.as_ref().unwrap().value.holes(),
+            vec!["Ref ImageParam"]
+        );
+    }
+
+    #[test]
+    fn pinned_containers_point_at_the_pin() {
+        let defs = json::parse(r#"[{"name":"a","secrets":"oops"}]"#).unwrap();
+        let pin = Loc::new(
+            FileId(0),
+            Span::new(10, 20),
+            "/planned_values/x/container_definitions",
+        );
+        let settings = RuleSettings::default();
+        let mut r = Reporter::new(&settings);
+        let cs = TaskDefinition::load_containers(&defs, FileId(9), "", Some(&pin), &mut r);
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs[0].name.as_ref().unwrap().loc, pin);
+        let d = r.into_diagnostics();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].primary, pin);
+        assert_eq!(
+            d[0].message,
+            "`containerDefinitions` must be an array, not a string"
+                .replace("containerDefinitions", "secrets")
+        );
     }
 }
