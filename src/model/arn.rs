@@ -40,7 +40,7 @@ pub fn looks_like_region(s: &str) -> bool {
         return false;
     };
     let rest: Vec<&str> = parts.collect();
-    first.len() == 2
+    (2..=4).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_lowercase())
         && rest.len() >= 2
         && rest
@@ -891,6 +891,7 @@ mod tests {
         assert!(looks_like_region("eu-west-1"));
         assert!(looks_like_region("us-gov-east-1"));
         assert!(looks_like_region("ap-southeast-5"));
+        assert!(looks_like_region("eusc-de-east-1"));
         assert!(!looks_like_region("region"));
         assert!(!looks_like_region("REGION"));
         assert!(!looks_like_region(""));
