@@ -529,13 +529,18 @@ fn load_targets(
     let mut push = |ld: &mut Loader, item: &Node, p: String| match &item.value {
         Value::String(_) | Value::Partial(_) => {
             if let Some(value) = Sym::from_node(item) {
-                entries.push(make_entry(
-                    value,
-                    item.span,
-                    p,
-                    is_resource,
-                    ld.version_2012,
-                ));
+                let mut entry = make_entry(value, item.span, p, is_resource, ld.version_2012);
+                if is_resource && entry.value.known().is_some_and(wildcard_in_resource_type) {
+                    ld.error(
+                        item.span,
+                        &entry.pointer,
+                        "a wildcard in the resource type of an ARN is not allowed: this entry matches nothing"
+                            .to_string(),
+                    );
+                    entry.pattern = Some(Pattern::from_toks(Vec::new()));
+                    entry.template = None;
+                }
+                entries.push(entry);
             }
         }
         _ => {
@@ -601,6 +606,43 @@ fn make_entry(value: Sym, span: Span, pointer: String, is_resource: bool, vars: 
         pattern,
         template,
     }
+}
+
+/// Services whose resource part starts with a resource type (`repository/`, `secret:`, …).
+const TYPED_SERVICES: &[&str] = &[
+    "ecr",
+    "ecs",
+    "logs",
+    "ssm",
+    "secretsmanager",
+    "kms",
+    "iam",
+    "sts",
+    "lambda",
+    "events",
+    "states",
+];
+
+/// R26: a wildcard inside the resource-type part (`arn:aws:iam::123456789012:u*`) is not allowed.
+/// Checked for services whose resources are typed; a resource part that is all `*` is fine.
+pub fn wildcard_in_resource_type(arn: &str) -> bool {
+    let mut parts = arn.splitn(6, ':');
+    let (Some(_), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    if !TYPED_SERVICES.contains(&service) || resource.chars().all(|c| c == '*') {
+        return false;
+    }
+    let type_part = resource.split(['/', ':']).next().unwrap_or("");
+    resource.contains(['/', ':']) && type_part.contains(['*', '?'])
+        || !resource.contains(['/', ':']) && resource.contains(['*', '?'])
 }
 
 /// Splits an ARN after its fifth colon: (`arn:p:s:r:a:`, resource part). A string with fewer
@@ -874,6 +916,32 @@ mod tests {
         let c = p.statements[0].condition.as_ref().unwrap();
         assert_eq!(c.clauses[0].values, vec![Sym::from("10")]);
         assert_eq!(c.clauses[1].values, vec![Sym::from("true")]);
+    }
+
+    #[test]
+    fn r26_wildcard_in_resource_type_matches_nothing() {
+        assert!(wildcard_in_resource_type("arn:aws:iam::123456789012:u*"));
+        assert!(wildcard_in_resource_type(
+            "arn:aws:ssm:us-east-1:1:param*/x"
+        ));
+        assert!(!wildcard_in_resource_type("arn:aws:ssm:us-east-1:1:*"));
+        assert!(!wildcard_in_resource_type(
+            "arn:aws:ssm:us-east-1:1:parameter/*"
+        ));
+        assert!(!wildcard_in_resource_type("arn:aws:s3:::bucket*"));
+        let (p, msgs) = load(
+            r#"{"Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::1:u*"}]}"#,
+        );
+        assert_eq!(msgs.len(), 1);
+        let e = &p.statements[0].resource.entries[0];
+        assert!(!e.pattern.as_ref().unwrap().matches("arn:aws:iam::1:user/x"));
+    }
+
+    #[test]
+    fn r10_sid_is_kept() {
+        let (p, _) =
+            load(r#"{"Statement":{"Sid":"A1","Effect":"Allow","Action":"s3:*","Resource":"*"}}"#);
+        assert_eq!(p.statements[0].sid.as_deref(), Some("A1"));
     }
 
     #[test]
