@@ -1,0 +1,438 @@
+//! The decision for one request (R31–R41, R62–R65).
+
+use std::collections::HashMap;
+
+use super::condition::eval_block;
+use super::matcher::{Pattern, TextTok, Tok, action_matches, resource_text};
+use super::variables::TplPiece;
+use super::{Tri, Unknowns};
+use crate::diagnostic::Decision;
+use crate::model::Sym;
+use crate::model::policy::{Effect, Entry, Policy, Statement, Targets};
+
+/// What is known about one condition key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyState {
+    /// Not in the request context.
+    Absent,
+    /// Present with these values (one value for a single-valued key).
+    Known(Vec<String>),
+    /// Presence and value unknown offline.
+    Unknown,
+}
+
+/// The request context: condition keys (case-insensitive, R47) and a default for keys not given.
+#[derive(Debug, Clone)]
+pub struct Context {
+    keys: HashMap<String, KeyState>,
+    default: KeyState,
+}
+
+impl Context {
+    /// Keys not given are absent (`simulate`, as in AWS).
+    pub fn absent_by_default() -> Context {
+        Context {
+            keys: HashMap::new(),
+            default: KeyState::Absent,
+        }
+    }
+
+    /// Keys not given are unknown (`check`, offline).
+    pub fn unknown_by_default() -> Context {
+        Context {
+            keys: HashMap::new(),
+            default: KeyState::Unknown,
+        }
+    }
+
+    /// Builds a context from `key=value` pairs; a key given twice is multi-valued.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        default: KeyState,
+    ) -> Context {
+        let mut ctx = Context {
+            keys: HashMap::new(),
+            default,
+        };
+        for (k, v) in pairs {
+            ctx.add_value(k, v);
+        }
+        ctx
+    }
+
+    /// Sets the state of a key.
+    pub fn set(&mut self, key: &str, state: KeyState) {
+        self.keys.insert(key.to_ascii_lowercase(), state);
+    }
+
+    /// Adds one value to a key (making it known).
+    pub fn add_value(&mut self, key: &str, value: &str) {
+        let entry = self
+            .keys
+            .entry(key.to_ascii_lowercase())
+            .or_insert(KeyState::Known(Vec::new()));
+        match entry {
+            KeyState::Known(vs) => vs.push(value.to_string()),
+            other => *other = KeyState::Known(vec![value.to_string()]),
+        }
+    }
+
+    /// The state of a key (case-insensitive).
+    pub fn get(&self, key: &str) -> &KeyState {
+        if let Some(s) = self.keys.get(key) {
+            return s;
+        }
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            if let Some(s) = self.keys.get(&key.to_ascii_lowercase()) {
+                return s;
+            }
+        }
+        &self.default
+    }
+}
+
+/// One request.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// `service:Action`.
+    pub action: &'a str,
+    /// The resource ARN, `*` for wildcard-only actions (R20), possibly with unknown holes.
+    pub resource: &'a Sym,
+    pub context: &'a Context,
+}
+
+/// A KMS key policy (R40), split by the caller by principal: statements that name the role
+/// directly, and statements that name the account root (they enable IAM policies).
+#[derive(Debug, Clone, Copy)]
+pub struct KeyPolicy<'a> {
+    pub direct: &'a [&'a Policy],
+    pub enables_iam: &'a [&'a Policy],
+}
+
+/// The policies that take part in a decision.
+///
+/// `identity` grants; `boundary` caps (R41). The other fields are the extension points for
+/// `check`: `resource` is a same-account resource policy's statements that name the role
+/// (union with identity, still capped by the boundary, R37/R38); `key_policy` is a KMS key
+/// policy (R40). Principal matching is the caller's job: pass only the statements that apply.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layers<'a> {
+    pub identity: &'a [&'a Policy],
+    pub boundary: Option<&'a [&'a Policy]>,
+    pub resource: &'a [&'a Policy],
+    pub key_policy: Option<KeyPolicy<'a>>,
+}
+
+/// Which layer a statement belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LayerKind {
+    Identity,
+    Boundary,
+    Resource,
+    /// `KeyPolicy::direct`.
+    KeyDirect,
+    /// `KeyPolicy::enables_iam`.
+    KeyEnablesIam,
+}
+
+/// A statement that took part in the decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matched {
+    pub layer: LayerKind,
+    /// Index into the layer's policy slice.
+    pub policy: usize,
+    /// Index into that policy's `statements`.
+    pub statement: usize,
+    pub effect: Effect,
+    /// `false` when the statement applies only under unknown conditions.
+    pub certain: bool,
+}
+
+/// The result of [`evaluate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub decision: Decision,
+    /// The statements that decided it: the applicable Denies for explicitly-denied, the
+    /// applicable Allows of every layer for allowed, both (certain or not) for conditional,
+    /// none for implicitly-denied.
+    pub matched: Vec<Matched>,
+    /// What a conditional result depends on (empty otherwise).
+    pub unknowns: Unknowns,
+}
+
+/// One statement's applicability and what it depended on.
+struct Applied {
+    layer: LayerKind,
+    policy: usize,
+    statement: usize,
+    effect: Effect,
+    tri: Tri,
+    unknowns: Unknowns,
+}
+
+/// Decides one request (R36, R41, R64).
+pub fn evaluate(layers: &Layers, request: &Request) -> Evaluation {
+    // R64b: no permission is needed for sts:GetCallerIdentity.
+    if request.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        return Evaluation {
+            decision: Decision::Allowed,
+            matched: Vec::new(),
+            unknowns: Unknowns::default(),
+        };
+    }
+    let text = resource_text(request.resource);
+    let mut applied: Vec<Applied> = Vec::new();
+    let mut collect = |layer: LayerKind, policies: &[&Policy]| {
+        for (pi, policy) in policies.iter().enumerate() {
+            for (si, st) in policy.statements.iter().enumerate() {
+                let mut unknowns = Unknowns::default();
+                let tri = statement_applies(st, policy, request, &text, &mut unknowns);
+                if tri != Tri::F {
+                    applied.push(Applied {
+                        layer,
+                        policy: pi,
+                        statement: si,
+                        effect: st.effect,
+                        tri,
+                        unknowns,
+                    });
+                }
+            }
+        }
+    };
+    collect(LayerKind::Identity, layers.identity);
+    if let Some(b) = layers.boundary {
+        collect(LayerKind::Boundary, b);
+    }
+    collect(LayerKind::Resource, layers.resource);
+    if let Some(k) = layers.key_policy {
+        collect(LayerKind::KeyDirect, k.direct);
+        collect(LayerKind::KeyEnablesIam, k.enables_iam);
+    }
+    let any = |layer: Option<LayerKind>, effect: Effect| {
+        applied
+            .iter()
+            .filter(|a| a.effect == effect && layer.is_none_or(|l| a.layer == l))
+            .fold(Tri::F, |acc, a| acc.or(a.tri))
+    };
+    let deny = any(None, Effect::Deny);
+    let identity = any(Some(LayerKind::Identity), Effect::Allow);
+    let resource = any(Some(LayerKind::Resource), Effect::Allow);
+    let mut grant = identity.or(resource);
+    if let Some(_k) = layers.key_policy {
+        // R40: the key policy must allow, directly or by enabling IAM policies.
+        let direct = any(Some(LayerKind::KeyDirect), Effect::Allow);
+        let via_iam = any(Some(LayerKind::KeyEnablesIam), Effect::Allow).and(grant);
+        grant = direct.or(via_iam);
+    }
+    let cap = match layers.boundary {
+        Some(_) => any(Some(LayerKind::Boundary), Effect::Allow),
+        None => Tri::T,
+    };
+    let allowed = grant.and(cap).and(deny.not());
+    let (decision, keep): (Decision, fn(&Applied) -> bool) = if deny == Tri::T {
+        (Decision::ExplicitlyDenied, |a| {
+            a.effect == Effect::Deny && a.tri == Tri::T
+        })
+    } else {
+        match allowed {
+            Tri::T => (Decision::Allowed, |a| {
+                a.effect == Effect::Allow && a.tri == Tri::T
+            }),
+            Tri::U => (Decision::Conditional, |_| true),
+            Tri::F => (Decision::ImplicitlyDenied, |_| false),
+        }
+    };
+    let mut unknowns = Unknowns::default();
+    let mut matched = Vec::new();
+    for a in &applied {
+        if keep(a) {
+            if decision == Decision::Conditional {
+                unknowns.extend(&a.unknowns);
+            }
+            matched.push(Matched {
+                layer: a.layer,
+                policy: a.policy,
+                statement: a.statement,
+                effect: a.effect,
+                certain: a.tri == Tri::T,
+            });
+        }
+    }
+    Evaluation {
+        decision,
+        matched,
+        unknowns,
+    }
+}
+
+/// Whether one statement applies: action ∧ resource ∧ condition ∧ presence (R31, R63).
+pub fn statement_applies(
+    st: &Statement,
+    policy: &Policy,
+    request: &Request,
+    text: &[TextTok],
+    unknowns: &mut Unknowns,
+) -> Tri {
+    let mut t = action_part(&st.action, request.action, unknowns);
+    if t == Tri::F {
+        return t;
+    }
+    t = t.and(resource_part(
+        &st.resource,
+        request,
+        text,
+        policy.variables_enabled(),
+        unknowns,
+    ));
+    if t == Tri::F {
+        return t;
+    }
+    if let Some(c) = &st.condition {
+        t = t.and(eval_block(
+            c,
+            request.context,
+            policy.variables_enabled(),
+            unknowns,
+        ));
+    }
+    if let Some(reason) = &st.presence {
+        if t != Tri::F {
+            unknowns.presence(reason);
+            t = t.and(Tri::U);
+        }
+    }
+    t
+}
+
+/// `Action` is an OR of its patterns; `NotAction` its negation (R18).
+fn action_part(targets: &Targets, action: &str, unknowns: &mut Unknowns) -> Tri {
+    let mut any = Tri::F;
+    for e in &targets.entries {
+        let m = match &e.value {
+            Sym::Known(p) => Tri::from(action_matches(p, action)),
+            Sym::Partial(_) => {
+                unknowns.hole(&e.value.to_string());
+                Tri::U
+            }
+        };
+        any = any.or(m);
+        if any == Tri::T {
+            break;
+        }
+    }
+    if targets.negated { any.not() } else { any }
+}
+
+/// `Resource` is an OR of its patterns; `NotResource` excludes their union (R29).
+fn resource_part(
+    targets: &Targets,
+    request: &Request,
+    text: &[TextTok],
+    variables: bool,
+    unknowns: &mut Unknowns,
+) -> Tri {
+    let star_request = request.resource.known() == Some("*");
+    if !request.resource.is_known() {
+        for h in request.resource.holes() {
+            unknowns.hole(h);
+        }
+    }
+    let mut any = Tri::F;
+    for e in &targets.entries {
+        let m = if star_request {
+            star_entry(e)
+        } else {
+            entry_matches(e, request, text, variables, unknowns)
+        };
+        any = any.or(m);
+        if any == Tri::T {
+            break;
+        }
+    }
+    if targets.negated { any.not() } else { any }
+}
+
+/// R20: the pseudo-resource `*` is matched only by the literal `*`.
+fn star_entry(e: &Entry) -> Tri {
+    match &e.value {
+        Sym::Known(s) => Tri::from(s == "*"),
+        Sym::Partial(pieces) => {
+            let only_stars = pieces.iter().all(|p| match p {
+                crate::parse::Piece::Lit(l) => l.chars().all(|c| c == '*'),
+                crate::parse::Piece::Hole(_) => true,
+            });
+            if only_stars { Tri::U } else { Tri::F }
+        }
+    }
+}
+
+fn entry_matches(
+    e: &Entry,
+    request: &Request,
+    text: &[TextTok],
+    variables: bool,
+    unknowns: &mut Unknowns,
+) -> Tri {
+    if let Some(p) = &e.pattern {
+        if !e.value.is_known() {
+            unknowns.hole(&e.value.to_string());
+        }
+        return p.matches_text(text);
+    }
+    if let (Some(tpl), true) = (&e.template, variables) {
+        return match substitute(tpl, request, unknowns) {
+            Some(p) => p.matches_text(text),
+            // R59: a variable with no value matches nothing.
+            None => Tri::F,
+        };
+    }
+    Pattern::resource_sym(&e.value).matches_text(text)
+}
+
+/// Substitutes the variables of a resource template (R58–R60): wildcards of the policy text keep
+/// their R22 meaning, substituted values are literal, unknown values are holes. `None` when a
+/// variable has no value and no default.
+fn substitute(tpl: &[TplPiece], request: &Request, unknowns: &mut Unknowns) -> Option<Pattern> {
+    // Expand to a stream of (char, wildcard-capable) or holes, then tokenise with R22's rule.
+    let mut stream: Vec<Option<(char, bool)>> = Vec::new();
+    for piece in tpl {
+        match piece {
+            TplPiece::Text(t) => stream.extend(t.chars().map(|c| Some((c, true)))),
+            TplPiece::Escaped(c) => stream.push(Some((*c, false))),
+            TplPiece::Var { key, default } => match request.context.get(key) {
+                super::KeyState::Known(vs) if vs.len() == 1 => {
+                    stream.extend(vs.iter().flat_map(|v| v.chars()).map(|c| Some((c, false))));
+                }
+                super::KeyState::Unknown => {
+                    unknowns.key(key);
+                    stream.push(None);
+                }
+                _ => match default {
+                    Some(d) => stream.extend(d.chars().map(|c| Some((c, false)))),
+                    None => return None,
+                },
+            },
+        }
+    }
+    let mut toks = Vec::with_capacity(stream.len());
+    let mut segment = 0usize;
+    for (i, item) in stream.iter().enumerate() {
+        match item {
+            None => toks.push(Tok::Hole),
+            Some((':', _)) => {
+                segment += 1;
+                toks.push(Tok::Lit(':'));
+            }
+            Some(('*', true)) => {
+                let ends = matches!(stream.get(i + 1), None | Some(Some((':', _))));
+                toks.push(Tok::Star { cross: ends });
+            }
+            Some(('?', true)) => toks.push(Tok::One {
+                cross: segment >= 5,
+            }),
+            Some((c, _)) => toks.push(Tok::Lit(*c)),
+        }
+    }
+    Some(Pattern::from_toks(toks))
+}
