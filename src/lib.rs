@@ -9,6 +9,7 @@
 //! writes to the writers it is given.
 
 pub mod aws;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -20,6 +20,7 @@
 
 use crate::diagnostic::{Loc, Reporter};
 use crate::model::Sym;
+use crate::parse::Piece;
 use crate::model::arn::{
     self, Arn, SSM_SECRETS_MANAGER_REFERENCE, SecretRef, cat, grant_text, hole, is_wholly_unknown,
     looks_like_region, parse_arn, parse_ecr_image, parse_s3_object_arn, parse_secret_arn,
@@ -264,18 +265,23 @@ impl Env {
         let task_arn = arn_of(&task.task_definition_arn);
         let role_arn = arn_of(&task.execution_role_arn);
         let known = |s: Sym| s.is_known().then_some(s);
+        // A partly known value from a template keeps its labelled hole (`AWS::AccountId`),
+        // so that it lines up with the same hole in the template's policies.
+        let labelled = |s: Sym| matches!(&s, Sym::Partial(p) if p.iter().all(|x| matches!(x, Piece::Hole(h) if h.starts_with("AWS::")))).then_some(s);
         let task_region = task_arn.as_ref().and_then(|a| known(a.region_or_hole()));
         let task_account = task_arn.as_ref().and_then(|a| known(a.account_or_hole()));
         let role_account = role_arn.as_ref().and_then(|a| known(a.account_or_hole()));
+        let role_account_partial = role_arn.as_ref().and_then(|a| labelled(a.account.clone()));
         let region = task_region
             .or_else(|| cx.region.map(Sym::from))
-            .unwrap_or_else(|| hole("region"));
+            .unwrap_or_else(|| hole("AWS::Region"));
         let account = task_account
             .clone()
             .or_else(|| role_account.clone())
             .or_else(|| cx.account.map(Sym::from))
-            .unwrap_or_else(|| hole("account"));
-        let role_account = role_account.unwrap_or_else(|| account.clone());
+            .or_else(|| role_account_partial.clone())
+            .unwrap_or_else(|| hole("AWS::AccountId"));
+        let role_account = role_account.or(role_account_partial).unwrap_or_else(|| account.clone());
         Env {
             region,
             account,
@@ -1239,7 +1245,7 @@ mod tests {
             r#"{"requiresCompatibilities":["FARGATE"],"containerDefinitions":[{"name":"a","logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"g"}}}]}"#,
         );
         assert_eq!(n[0].grant, "arn:aws:logs:REGION:ACCOUNT:log-group:g:*");
-        assert_eq!(n[0].resource.holes(), vec!["region", "account", "stream"]);
+        assert_eq!(n[0].resource.holes(), vec!["AWS::Region", "AWS::AccountId", "stream"]);
         // The context fills them.
         let cx = NeedsContext {
             region: Some("cn-north-1"),
@@ -1877,8 +1883,8 @@ mod tests {
             vec![row(
                 "ECS105",
                 "ssm:GetParameters",
-                "arn:aws:ssm:${region}:${account}:parameter/${Env}/db",
-                "arn:aws:ssm:REGION:ACCOUNT:parameter/Env/db",
+                "arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${Env}/db",
+                "arn:aws:ssm:REGION:ACCOUNT:parameter/${Env}/db",
                 "/ContainerDefinitions/0/Secrets/2/ValueFrom"
             )]
         );

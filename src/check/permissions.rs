@@ -251,8 +251,8 @@ impl TaskChecker<'_, '_, '_> {
             }
             ResolvedRole::NotFound { looked_for, loc } => {
                 // Only worth saying when something needs the role.
-                let cx = self.needs_context(&task, src, None);
-                let kms = self.kms_lookup();
+                let cx = needs_context(self.settings, src);
+                let kms = kms_lookup(self.world, self.settings);
                 let cx = NeedsContext { kms_key_for: &kms, ..cx };
                 let mut scratch = Reporter::new(self.reporter.settings());
                 let found = needs(&task, &cx, &mut scratch);
@@ -280,8 +280,8 @@ impl TaskChecker<'_, '_, '_> {
             ResolvedRole::Found(r) => Some(r),
             _ => None,
         };
-        let kms = self.kms_lookup();
-        let cx = self.needs_context(&task, src, Some(&role));
+        let kms = kms_lookup(self.world, self.settings);
+        let cx = needs_context(self.settings, src);
         let cx = NeedsContext { kms_key_for: &kms, ..cx };
         let all = needs(&task, &cx, self.reporter);
         if all.is_empty() {
@@ -309,21 +309,14 @@ impl TaskChecker<'_, '_, '_> {
         self.report_outcomes(src, &task, &role, task_role.as_deref(), &outcomes, &identity, boundary.as_deref());
     }
 
-    fn needs_context<'x>(&'x self, task: &TaskDefinition, src: &'x TaskSource, _role: Option<&RoleSet>) -> NeedsContext<'x> {
-        let _ = task;
-        NeedsContext {
-            region: src.region.as_deref().or(self.settings.region.as_deref()),
-            account: self.settings.account.as_deref(),
-            pull_through_prefixes: &self.settings.pull_through_prefixes,
-            kms_key_for: &crate::needs::no_kms_keys,
-        }
-    }
 
-    /// Which key protects a secret or parameter: inventories, templates, plans, config `[[kms]]`.
-    fn kms_lookup(&self) -> impl Fn(&Sym) -> Option<(Sym, Option<Loc>)> + '_ {
+}
+
+/// Which key protects a secret or parameter: inventories, templates, plans, config `[[kms]]`.
+fn kms_lookup<'a>(world: &'a World, settings: &'a Settings) -> impl Fn(&Sym) -> Option<(Sym, Option<Loc>)> + 'a {
         move |resource: &Sym| {
             let text = resource.to_string();
-            for e in &self.world.kms {
+            for e in &world.kms {
                 let entry = e.resource.to_string();
                 let same = entry == text
                     || (resource.is_known()
@@ -336,7 +329,7 @@ impl TaskChecker<'_, '_, '_> {
                     return Some((key, e.loc.clone()));
                 }
             }
-            for k in self.settings.config.kms.iter().flatten() {
+            for k in settings.config.kms.iter().flatten() {
                 if k.resources.iter().any(|pat| {
                     crate::iam::matcher::Pattern::resource(pat).matches(&text)
                         || crate::iam::matcher::Pattern::resource(pat).matches(&text.replace("-??????", "-AbCdEf"))
@@ -347,8 +340,9 @@ impl TaskChecker<'_, '_, '_> {
             }
             None
         }
-    }
+}
 
+impl TaskChecker<'_, '_, '_> {
     #[allow(clippy::too_many_arguments, reason = "one call site; the pieces are distinct")]
     fn report_outcomes(
         &mut self,
@@ -454,10 +448,7 @@ impl TaskChecker<'_, '_, '_> {
             let pairs: Vec<&Need> = group.iter().map(|o| o.need).collect();
             let stmt = grant_statement(&pairs);
             d.fix = Some(serde_json::json!({ "statement": stmt }));
-            d.with_help(format!(
-                "add to the execution role's policy: {}",
-                serde_json::to_string(&stmt).unwrap_or_default()
-            ));
+            d.with_help("add this statement to the execution role's policy:");
             for o in &group {
                 for m in &o.eval.matched {
                     if m.effect == Effect::Deny
@@ -511,7 +502,7 @@ impl TaskChecker<'_, '_, '_> {
                 None => elsewhere.push(o),
             }
         }
-        let mut emit = |at: Loc, outs: &[&Outcome<'_>], this: &mut Self| {
+        let emit = |at: Loc, outs: &[&Outcome<'_>], this: &mut Self| {
             let missing: Vec<Missing> = outs
                 .iter()
                 .map(|o| Missing {
@@ -606,6 +597,15 @@ fn key_arn(key: &Sym, resource: &Sym) -> Option<Sym> {
                 Some(key.clone())
             }
         }
+    }
+}
+
+fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContext<'x> {
+    NeedsContext {
+        region: src.region.as_deref().or(settings.region.as_deref()),
+        account: settings.account.as_deref(),
+        pull_through_prefixes: &settings.pull_through_prefixes,
+        kms_key_for: &crate::needs::no_kms_keys,
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::diagnostic::{Loc, Reporter};
 use crate::input::cloudformation::RoleLink;
 use crate::model::Sym;
-use crate::model::policy::{Effect, Entry, Policy, PolicyKind, Statement, Targets, load_policy, load_policy_as};
+use crate::model::policy::{Effect, Policy, PolicyKind, Statement, load_policy, load_policy_as};
 use crate::model::role::{ManagedRef, PolicySource, RoleInput, arn_account, role_name_from_arn};
 use crate::parse::node::child_pointer;
 use crate::parse::{Node, Piece, Span, Value};
@@ -62,35 +62,22 @@ pub struct RoleSets {
 /// A statement that grants everything, present only as Unknown: stands for a
 /// policy whose document ecslint does not have (SPEC §4: its possible grants are conditional).
 fn unknown_policy(reason: String, loc: Option<&Loc>) -> Policy {
-    let entry = |v: &str| Entry {
-        value: Sym::Known(v.to_string()),
-        span: loc.map_or(Span::default(), |l| l.span),
-        pointer: loc.map_or_else(String::new, |l| l.pointer.clone()),
-    };
-    let targets = |v: &str| Targets {
-        negated: false,
-        entries: vec![entry(v)],
-        span: loc.map_or(Span::default(), |l| l.span),
-        pointer: loc.map_or_else(String::new, |l| l.pointer.clone()),
-    };
-    Policy {
-        source: loc.map(|l| l.file),
-        pointer: loc.map_or_else(String::new, |l| l.pointer.clone()),
-        span: loc.map_or(Span::default(), |l| l.span),
-        name: reason.clone(),
-        version: Some("2012-10-17".to_string()),
-        statements: vec![Statement {
-            pointer: loc.map_or_else(String::new, |l| l.pointer.clone()),
-            span: loc.map_or(Span::default(), |l| l.span),
-            sid: None,
-            effect: Effect::Allow,
-            action: targets("*"),
-            resource: targets("*"),
-            condition: None,
-            presence: Some(reason),
-            principal: None,
-        }],
+    const ALLOW_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    let node = crate::parse::json::parse(ALLOW_ALL).unwrap_or_else(|_| Node::new(Value::Null, Span::default()));
+    let mut policy = load_policy(&node, None, "", &reason, None);
+    policy.source = loc.map(|l| l.file);
+    if let Some(l) = loc {
+        policy.span = l.span;
+        policy.pointer.clone_from(&l.pointer);
     }
+    for st in &mut policy.statements {
+        st.presence = Some(reason.clone());
+        if let Some(l) = loc {
+            st.span = l.span;
+            st.pointer.clone_from(&l.pointer);
+        }
+    }
+    policy
 }
 
 /// Loads policy sources once each (a document shared by several roles is reported once).
@@ -185,7 +172,7 @@ impl Loader<'_, '_, '_> {
             name: input.name.clone(),
             arn: input.arn.clone(),
             boundary: input.boundary.as_ref().map(|b| vec![self.managed(b)]),
-            trust: input.trust.as_ref().map(|t| self.source(t, PolicyKind::Resource)),
+            trust: input.trust.as_ref().map(|t| self.source(t, PolicyKind::Trust)),
             identity,
             loc: input.loc.clone(),
             from_policy_flag: false,
@@ -246,7 +233,7 @@ impl RoleSets {
         // Bare policy documents are validated even though no role uses them.
         for doc in &documents {
             let kind = if crate::input::iam::names_principals(&doc.node) {
-                PolicyKind::Resource
+                PolicyKind::Trust
             } else {
                 PolicyKind::Identity
             };

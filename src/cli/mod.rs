@@ -1,6 +1,7 @@
 //! The binary's layer: the only code that prints, and that maps results to exit codes.
 
 pub mod args;
+pub mod check;
 pub mod explain;
 pub mod simulate;
 
@@ -15,8 +16,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::
         Some(Command::Simulate(args)) => simulate::run(&args, stdout, stderr),
         Some(Command::Explain(args)) => explain::explain(&args, stdout, stderr),
         Some(Command::Rules(args)) => explain::rules(&args, stdout),
-        Some(Command::Check(_) | Command::Policy(_)) | None => {
-            writeln!(stderr, "ecslint: this command is not implemented yet")?;
+        Some(Command::Check(args)) => check::check(&args, stdout, stderr),
+        None => check::check(&cli.check, stdout, stderr),
+        Some(Command::Policy(_)) => {
+            writeln!(stderr, "ecslint: `policy` is not implemented yet")?;
             Ok(ExitCode::from(2))
         }
     }

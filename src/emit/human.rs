@@ -188,7 +188,8 @@ fn to_codespan(d: &Diagnostic, db: &SourceDb) -> CsDiagnostic<FileId> {
             _ => notes.push(format!("note: {}", r.message)),
         }
     }
-    match (&d.help, &d.fix) {
+    let fix = d.fix.as_ref().map(|f| f.get("statement").unwrap_or(f));
+    match (&d.help, fix) {
         (Some(help), Some(fix)) => notes.push(format!("help: {help}\n{}", pretty(fix))),
         (Some(help), None) => notes.push(format!("help: {help}")),
         (None, Some(fix)) => notes.push(format!(

@@ -166,7 +166,7 @@ fn toks_literal(toks: &[Tok]) -> String {
             Tok::Lit(c) => *c,
             Tok::Star { .. } => '*',
             Tok::One { .. } => '?',
-            Tok::Hole => '\u{fffd}',
+            Tok::Hole(_) => '\u{fffd}',
         })
         .collect()
 }

@@ -312,7 +312,9 @@ fn action_part(targets: &Targets, action: &str, unknowns: &mut Unknowns) -> Tri 
         let m = match &e.value {
             Sym::Known(p) => Tri::from(action_matches(p, action)),
             Sym::Partial(_) => {
-                unknowns.hole(&e.value.to_string());
+                for h in e.value.holes() {
+                    unknowns.hole(h);
+                }
                 Tri::U
             }
         };
@@ -333,11 +335,6 @@ fn resource_part(
     unknowns: &mut Unknowns,
 ) -> Tri {
     let star_request = request.resource.known() == Some("*");
-    if !request.resource.is_known() {
-        for h in request.resource.holes() {
-            unknowns.hole(h);
-        }
-    }
     let mut any = Tri::F;
     for e in &targets.entries {
         let m = if star_request {
@@ -375,10 +372,14 @@ fn entry_matches(
     unknowns: &mut Unknowns,
 ) -> Tri {
     if let Some(p) = &e.pattern {
-        if !e.value.is_known() {
-            unknowns.hole(&e.value.to_string());
+        let m = p.matches_text(text);
+        if m == Tri::U {
+            // Only what made the match uncertain: the holes on either side.
+            for h in e.value.holes().into_iter().chain(request.resource.holes()) {
+                unknowns.hole(h);
+            }
         }
-        return p.matches_text(text);
+        return m;
     }
     if let (Some(tpl), true) = (&e.template, variables) {
         return match substitute(tpl, request, unknowns) {
@@ -419,7 +420,7 @@ fn substitute(tpl: &[TplPiece], request: &Request, unknowns: &mut Unknowns) -> O
     let mut segment = 0usize;
     for (i, item) in stream.iter().enumerate() {
         match item {
-            None => toks.push(Tok::Hole),
+            None => toks.push(Tok::Hole(0)),
             Some((':', _)) => {
                 segment += 1;
                 toks.push(Tok::Lit(':'));

@@ -25,8 +25,21 @@ pub enum Tok {
     Star { cross: bool },
     /// `?`; `cross` when it may match `:` (the resource part of an ARN).
     One { cross: bool },
-    /// Something unknown in the pattern itself: any string.
-    Hole,
+    /// Something unknown in the pattern itself: any string. The label identifies the
+    /// unknown value (see [`hole_label`]); `0` is an anonymous unknown.
+    Hole(u32),
+}
+
+/// An identity for a labelled hole: two holes with the same label stand for the
+/// same unknown value (`${Secret.Name}` in a grant and in a `valueFrom`), so a
+/// pattern hole matches an equal request hole for certain.
+pub fn hole_label(label: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in label.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h.max(1)
 }
 
 /// One token of a request string.
@@ -36,6 +49,8 @@ pub enum TextTok {
     /// An unknown piece; `colon_free` when it lies in the first five ARN segments (a whole segment value).
     Hole {
         colon_free: bool,
+        /// See [`hole_label`].
+        label: u32,
     },
 }
 
@@ -78,7 +93,7 @@ impl Pattern {
                     _ => None,
                 })
                 .collect();
-            let has_hole = toks.iter().any(|t| matches!(t, Tok::Hole));
+            let has_hole = toks.iter().any(|t| matches!(t, Tok::Hole(_)));
             Shape::Glob { prefix, has_hole }
         };
         Pattern { toks, shape }
@@ -106,7 +121,7 @@ impl Pattern {
     /// other `*` may not; `?` matches one non-`:` character in the first five segments and any
     /// character in the resource part.
     pub fn resource(text: &str) -> Pattern {
-        Pattern::from_toks(resource_toks(text.chars().map(Some), 0))
+        Pattern::from_toks(resource_toks(text.chars().map(Ok), 0))
     }
 
     /// A resource pattern from a partly known string: holes are [`Tok::Hole`].
@@ -115,8 +130,8 @@ impl Pattern {
             Sym::Known(s) => Pattern::resource(s),
             Sym::Partial(pieces) => {
                 let stream = pieces.iter().flat_map(|p| match p {
-                    Piece::Lit(l) => l.chars().map(Some).collect::<Vec<_>>(),
-                    Piece::Hole(_) => vec![None],
+                    Piece::Lit(l) => l.chars().map(Ok).collect::<Vec<_>>(),
+                    Piece::Hole(h) => vec![Err(hole_label(h))],
                 });
                 Pattern::from_toks(resource_toks(stream, 0))
             }
@@ -165,7 +180,7 @@ impl Pattern {
         if matches!(self.shape, Shape::Any) {
             return Tri::T;
         }
-        if !pattern_has_hole && nfa(&self.toks, text.iter().copied(), Mode::Certain) {
+        if nfa(&self.toks, text.iter().copied(), Mode::Certain) {
             return Tri::T;
         }
         if nfa(&self.toks, text.iter().copied(), Mode::Possible) {
@@ -176,30 +191,30 @@ impl Pattern {
     }
 }
 
-/// Tokenises a resource pattern; `None` in the stream is a hole. `start_segment` is the segment
-/// index of the first character.
-fn resource_toks(stream: impl Iterator<Item = Option<char>>, start_segment: usize) -> Vec<Tok> {
-    let chars: Vec<Option<char>> = stream.collect();
+/// Tokenises a resource pattern; `Err(label)` in the stream is a hole. `start_segment` is the
+/// segment index of the first character.
+fn resource_toks(stream: impl Iterator<Item = Result<char, u32>>, start_segment: usize) -> Vec<Tok> {
+    let chars: Vec<Result<char, u32>> = stream.collect();
     let mut segment = start_segment;
     let mut out = Vec::with_capacity(chars.len());
     for (i, c) in chars.iter().enumerate() {
         match c {
-            None => out.push(Tok::Hole),
-            Some(':') => {
+            Err(label) => out.push(Tok::Hole(*label)),
+            Ok(':') => {
                 segment += 1;
                 out.push(Tok::Lit(':'));
             }
-            Some('*') => {
+            Ok('*') => {
                 let next = chars.get(i + 1);
-                let ends_segment = matches!(next, None | Some(Some(':')));
+                let ends_segment = matches!(next, None | Some(Ok(':')));
                 out.push(Tok::Star {
                     cross: ends_segment,
                 });
             }
-            Some('?') => out.push(Tok::One {
+            Ok('?') => out.push(Tok::One {
                 cross: segment >= 5,
             }),
-            Some(c) => out.push(Tok::Lit(*c)),
+            Ok(c) => out.push(Tok::Lit(*c)),
         }
     }
     out
@@ -224,8 +239,9 @@ pub fn resource_text(sym: &Sym) -> Vec<TextTok> {
             for p in pieces {
                 match p {
                     Piece::Lit(l) => push_lit(&mut out, l, &mut colons),
-                    Piece::Hole(_) => out.push(TextTok::Hole {
+                    Piece::Hole(h) => out.push(TextTok::Hole {
                         colon_free: colons < 5,
+                        label: hole_label(h),
                     }),
                 }
             }
@@ -265,10 +281,16 @@ impl Bits {
     }
 }
 
-/// Adds the positions reachable by skipping stars and pattern holes (they may match nothing).
-fn closure(toks: &[Tok], set: &mut Bits) {
+/// Adds the positions reachable by skipping stars (and, when only a possible match is
+/// asked for, pattern holes: they may match nothing).
+fn closure(toks: &[Tok], set: &mut Bits, mode: Mode) {
     for (j, t) in toks.iter().enumerate() {
-        if set.get(j) && matches!(t, Tok::Star { .. } | Tok::Hole) {
+        let skips = match t {
+            Tok::Star { .. } => true,
+            Tok::Hole(_) => mode == Mode::Possible,
+            _ => false,
+        };
+        if set.get(j) && skips {
             set.set(j + 1);
         }
     }
@@ -280,7 +302,7 @@ fn nfa(toks: &[Tok], text: impl Iterator<Item = TextTok>, mode: Mode) -> bool {
     let mut cur = Bits::new(n + 1);
     let mut next = Bits::new(n + 1);
     cur.set(0);
-    closure(toks, &mut cur);
+    closure(toks, &mut cur, mode);
     for t in text {
         next.clear();
         match t {
@@ -293,17 +315,23 @@ fn nfa(toks: &[Tok], text: impl Iterator<Item = TextTok>, mode: Mode) -> bool {
                         Tok::Lit(l) if l == c => next.set(j + 1),
                         Tok::One { cross } if cross || c != ':' => next.set(j + 1),
                         Tok::Star { cross } if cross || c != ':' => next.set(j),
-                        Tok::Hole => next.set(j),
+                        // An unknown pattern piece may contain anything, but not for certain.
+                        Tok::Hole(_) if mode == Mode::Possible => next.set(j),
                         _ => {}
                     }
                 }
             }
-            TextTok::Hole { colon_free } => match mode {
+            TextTok::Hole { colon_free, label } => match mode {
                 Mode::Certain => {
                     for (j, tok) in toks.iter().enumerate() {
-                        if cur.get(j) && matches!(*tok, Tok::Star { cross } if cross || colon_free)
-                        {
-                            next.set(j);
+                        if !cur.get(j) {
+                            continue;
+                        }
+                        match *tok {
+                            Tok::Star { cross } if cross || colon_free => next.set(j),
+                            // The same unknown value on both sides.
+                            Tok::Hole(l) if l == label && l != 0 => next.set(j + 1),
+                            _ => {}
                         }
                     }
                 }
@@ -325,7 +353,7 @@ fn nfa(toks: &[Tok], text: impl Iterator<Item = TextTok>, mode: Mode) -> bool {
                 }
             },
         }
-        closure(toks, &mut next);
+        closure(toks, &mut next, mode);
         std::mem::swap(&mut cur, &mut next);
         if cur.is_empty() {
             return false;

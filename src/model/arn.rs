@@ -215,7 +215,7 @@ pub fn grant_text(sym: &Sym) -> String {
                     out.push_str("REGION");
                 } else if lower == "account" || lower == "aws::accountid" {
                     out.push_str("ACCOUNT");
-                } else if is_placeholder(&h) || !(h.contains("::") || h.starts_with('!')) {
+                } else if is_placeholder(&h) {
                     out.push_str(&h);
                 } else {
                     out.push_str("${");

@@ -42,6 +42,8 @@ pub enum PolicyKind {
     Identity,
     /// Resource policies (a secret's policy, a KMS key policy): `Principal` is kept, not checked.
     Resource,
+    /// Role trust policies: `Principal` is kept and `Resource` is not required.
+    Trust,
 }
 
 /// One `Action`/`Resource` entry.
@@ -463,7 +465,25 @@ fn load_statement(
         },
     };
     let action = load_targets(ld, node, pointer, ("Action", "NotAction"), false);
-    let resource = load_targets(ld, node, pointer, ("Resource", "NotResource"), true);
+    let resource = if kind == PolicyKind::Trust
+        && node.get("Resource").is_none()
+        && node.get("NotResource").is_none()
+    {
+        Some(Targets {
+            negated: false,
+            entries: vec![make_entry(
+                Sym::Known("*".to_string()),
+                node.span,
+                pointer.to_string(),
+                true,
+                false,
+            )],
+            span: node.span,
+            pointer: pointer.to_string(),
+        })
+    } else {
+        load_targets(ld, node, pointer, ("Resource", "NotResource"), true)
+    };
     let condition = match node.get("Condition") {
         None => Some(None),
         Some(c) => load_condition(ld, c, &child_pointer(pointer, "Condition")).map(Some),
