@@ -1,4 +1,5 @@
 //! Benchmark of one `simulate` evaluation: parse + load + evaluate, and evaluate only.
+#![allow(clippy::unwrap_used)] // a benchmark of a fixed, valid policy
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ecslint::iam::{Context, KeyState, Layers, Request, evaluate};

@@ -1,4 +1,5 @@
 //! The action and resource matchers against a regex reference built from R14 and R22.
+#![allow(clippy::unwrap_used)] // test helpers
 
 use ecslint::iam::matcher::{Pattern, action_matches};
 use proptest::prelude::*;

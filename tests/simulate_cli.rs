@@ -1,4 +1,5 @@
 //! `ecslint simulate` end to end: exit codes, JSON shape, multi-valued context, boundary.
+#![allow(clippy::unwrap_used)] // test helpers
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -17,7 +18,7 @@ fn simulate(args: &[&str]) -> Command {
     let mut c = cmd();
     c.arg("simulate");
     for a in args {
-        c.arg(a.replace("@", DIR));
+        c.arg(a.replace('@', DIR));
     }
     c
 }
