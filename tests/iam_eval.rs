@@ -1,4 +1,5 @@
 //! Evaluation rules of IAM.md §2, one test (at least) per H/M rule, through the public API.
+#![allow(clippy::unwrap_used)] // test helpers
 
 use ecslint::diagnostic::Decision;
 use ecslint::iam::{Context, KeyPolicy, KeyState, Layers, Request, evaluate};

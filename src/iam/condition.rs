@@ -245,6 +245,7 @@ fn parse_number(s: &str) -> Option<f64> {
 
 /// A date as epoch seconds: ISO 8601 (`2024-01-31`, `2024-01-31T12:00:00Z`, fractions, offsets)
 /// or epoch seconds (R50).
+#[allow(clippy::cast_precision_loss, clippy::many_single_char_names)] // dates are far below 2^52 seconds
 pub fn parse_date(s: &str) -> Option<f64> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {

@@ -82,10 +82,10 @@ impl Context {
         if let Some(s) = self.keys.get(key) {
             return s;
         }
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            if let Some(s) = self.keys.get(&key.to_ascii_lowercase()) {
-                return s;
-            }
+        if key.bytes().any(|b| b.is_ascii_uppercase())
+            && let Some(s) = self.keys.get(&key.to_ascii_lowercase())
+        {
+            return s;
         }
         &self.default
     }
@@ -296,11 +296,11 @@ pub fn statement_applies(
             unknowns,
         ));
     }
-    if let Some(reason) = &st.presence {
-        if t != Tri::F {
-            unknowns.presence(reason);
-            t = t.and(Tri::U);
-        }
+    if let Some(reason) = &st.presence
+        && t != Tri::F
+    {
+        unknowns.presence(reason);
+        t = t.and(Tri::U);
     }
     t
 }

@@ -24,6 +24,7 @@ pub enum Tri {
 }
 
 impl Tri {
+    #[must_use]
     pub fn and(self, other: Tri) -> Tri {
         match (self, other) {
             (Tri::F, _) | (_, Tri::F) => Tri::F,
@@ -32,6 +33,7 @@ impl Tri {
         }
     }
 
+    #[must_use]
     pub fn or(self, other: Tri) -> Tri {
         match (self, other) {
             (Tri::T, _) | (_, Tri::T) => Tri::T,
@@ -40,6 +42,7 @@ impl Tri {
         }
     }
 
+    #[must_use]
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Tri {
         match self {

@@ -752,29 +752,27 @@ fn load_condition(ld: &mut Loader, node: &Node, pointer: &str) -> Option<Conditi
                 _ => std::slice::from_ref(&km.value),
             };
             for (j, item) in items.iter().enumerate() {
-                match (&item.value, Sym::from_node(item)) {
-                    (
-                        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Partial(_),
-                        Some(s),
-                    ) => {
-                        values.push(s);
-                    }
-                    _ => {
-                        let p = if matches!(km.value.value, Value::Array(_)) {
-                            index_pointer(&key_pointer, j)
-                        } else {
-                            key_pointer.clone()
-                        };
-                        ld.error(
-                            item.span,
-                            &p,
-                            format!(
-                                "condition values must be strings, numbers or booleans, not {}",
-                                item.kind_name()
-                            ),
-                        );
-                        ok = false;
-                    }
+                if let (
+                    Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Partial(_),
+                    Some(s),
+                ) = (&item.value, Sym::from_node(item))
+                {
+                    values.push(s);
+                } else {
+                    let p = if matches!(km.value.value, Value::Array(_)) {
+                        index_pointer(&key_pointer, j)
+                    } else {
+                        key_pointer.clone()
+                    };
+                    ld.error(
+                        item.span,
+                        &p,
+                        format!(
+                            "condition values must be strings, numbers or booleans, not {}",
+                            item.kind_name()
+                        ),
+                    );
+                    ok = false;
                 }
             }
             clauses.push(Clause {
