@@ -20,13 +20,13 @@
 
 use crate::diagnostic::{Loc, Reporter};
 use crate::model::Sym;
-use crate::parse::Piece;
 use crate::model::arn::{
     self, Arn, SSM_SECRETS_MANAGER_REFERENCE, SecretRef, cat, grant_text, hole, is_wholly_unknown,
     looks_like_region, parse_arn, parse_ecr_image, parse_s3_object_arn, parse_secret_arn,
     partition_for, placeholders_to_holes,
 };
 use crate::model::task::{Container, Field, SecretEntry, TaskDefinition};
+use crate::parse::Piece;
 use crate::rules::Rule;
 
 /// Why a need's finding may be a warning rather than an error (SPEC §3.3).
@@ -267,7 +267,9 @@ impl Env {
         let known = |s: Sym| s.is_known().then_some(s);
         // A partly known value from a template keeps its labelled hole (`AWS::AccountId`),
         // so that it lines up with the same hole in the template's policies.
-        let labelled = |s: Sym| matches!(&s, Sym::Partial(p) if p.iter().all(|x| matches!(x, Piece::Hole(h) if h.starts_with("AWS::")))).then_some(s);
+        let labelled = |s: Sym| {
+            matches!(&s, Sym::Partial(p) if p.iter().all(|x| matches!(x, Piece::Hole(h) if h.starts_with("AWS::")))).then_some(s)
+        };
         let task_region = task_arn.as_ref().and_then(|a| known(a.region_or_hole()));
         let task_account = task_arn.as_ref().and_then(|a| known(a.account_or_hole()));
         let role_account = role_arn.as_ref().and_then(|a| known(a.account_or_hole()));
@@ -281,7 +283,9 @@ impl Env {
             .or_else(|| cx.account.map(Sym::from))
             .or_else(|| role_account_partial.clone())
             .unwrap_or_else(|| hole("AWS::AccountId"));
-        let role_account = role_account.or(role_account_partial).unwrap_or_else(|| account.clone());
+        let role_account = role_account
+            .or(role_account_partial)
+            .unwrap_or_else(|| account.clone());
         Env {
             region,
             account,
@@ -1245,7 +1249,10 @@ mod tests {
             r#"{"requiresCompatibilities":["FARGATE"],"containerDefinitions":[{"name":"a","logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"g"}}}]}"#,
         );
         assert_eq!(n[0].grant, "arn:aws:logs:REGION:ACCOUNT:log-group:g:*");
-        assert_eq!(n[0].resource.holes(), vec!["AWS::Region", "AWS::AccountId", "stream"]);
+        assert_eq!(
+            n[0].resource.holes(),
+            vec!["AWS::Region", "AWS::AccountId", "stream"]
+        );
         // The context fills them.
         let cx = NeedsContext {
             region: Some("cn-north-1"),

@@ -22,7 +22,11 @@ pub struct Key {
 
 impl Key {
     pub fn of(d: &Diagnostic, db: &SourceDb) -> Key {
-        let mut missing: Vec<(String, String)> = d.missing.iter().map(|m| (m.action.clone(), m.resource.clone())).collect();
+        let mut missing: Vec<(String, String)> = d
+            .missing
+            .iter()
+            .map(|m| (m.action.clone(), m.resource.clone()))
+            .collect();
         missing.sort();
         missing.dedup();
         Key {
@@ -50,14 +54,19 @@ pub struct Baseline {
 pub fn write(path: &Path, report: &Report, db: &SourceDb) -> std::io::Result<()> {
     let mut findings: Vec<Key> = report.diagnostics.iter().map(|d| Key::of(d, db)).collect();
     findings.sort();
-    let text = serde_json::to_string_pretty(&File { version: 1, findings }).map_err(std::io::Error::other)?;
+    let text = serde_json::to_string_pretty(&File {
+        version: 1,
+        findings,
+    })
+    .map_err(std::io::Error::other)?;
     std::fs::write(path, text + "\n")
 }
 
 /// Reads a baseline.
 pub fn read(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let file: File = serde_json::from_str(&text).map_err(|e| format!("not an ecslint baseline: {e}"))?;
+    let file: File =
+        serde_json::from_str(&text).map_err(|e| format!("not an ecslint baseline: {e}"))?;
     if file.version != 1 {
         return Err(format!("unsupported baseline version {}", file.version));
     }

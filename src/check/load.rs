@@ -88,7 +88,12 @@ pub struct LoadOptions {
     pub account: Option<String>,
 }
 
-fn link_from_node(node: Option<&Node>, file: FileId, pointer: &str, reporter: &mut Reporter<'_>) -> RoleLink {
+fn link_from_node(
+    node: Option<&Node>,
+    file: FileId,
+    pointer: &str,
+    reporter: &mut Reporter<'_>,
+) -> RoleLink {
     match node {
         None => RoleLink::None,
         Some(n) if n.is_null() => RoleLink::None,
@@ -107,13 +112,22 @@ fn link_from_node(node: Option<&Node>, file: FileId, pointer: &str, reporter: &m
     }
 }
 
-fn contribute(file: FileId, read: &ReadFile, settings: &RuleSettings, opts: &LoadOptions) -> Contribution {
+fn contribute(
+    file: FileId,
+    read: &ReadFile,
+    settings: &RuleSettings,
+    opts: &LoadOptions,
+) -> Contribution {
     let mut out = Contribution::default();
     let mut reporter = Reporter::new(settings);
     let root = match &read.tree {
         Ok(root) => root,
         Err(e) => {
-            reporter.report(Rule::ParseError, Loc::new(file, e.span, e.pointer.clone()), e.message.clone());
+            reporter.report(
+                Rule::ParseError,
+                Loc::new(file, e.span, e.pointer.clone()),
+                e.message.clone(),
+            );
             out.diagnostics = reporter.into_diagnostics();
             return out;
         }
@@ -129,7 +143,9 @@ fn contribute(file: FileId, read: &ReadFile, settings: &RuleSettings, opts: &Loa
     match shape {
         Shape::TaskDefinitions => {
             for pointer in task_definition_pointers(root) {
-                let Some(node) = resolve_pointer(root, &pointer) else { continue };
+                let Some(node) = resolve_pointer(root, &pointer) else {
+                    continue;
+                };
                 let name = node
                     .get("family")
                     .and_then(Node::as_str)
@@ -142,7 +158,12 @@ fn contribute(file: FileId, read: &ReadFile, settings: &RuleSettings, opts: &Loa
                         &child_pointer(&pointer, "executionRoleArn"),
                         &mut reporter,
                     ),
-                    task_role: link_from_node(node.get("taskRoleArn"), file, &child_pointer(&pointer, "taskRoleArn"), &mut reporter),
+                    task_role: link_from_node(
+                        node.get("taskRoleArn"),
+                        file,
+                        &child_pointer(&pointer, "taskRoleArn"),
+                        &mut reporter,
+                    ),
                     pointer,
                     node: node.clone(),
                     style: Style::Api,
@@ -157,7 +178,9 @@ fn contribute(file: FileId, read: &ReadFile, settings: &RuleSettings, opts: &Loa
         Shape::PolicyDocument => iam::policy_file(root, file, &read.source.name, &mut out.iam),
         Shape::RolePolicy => iam::role_policy(root, file, &mut reporter, &mut out.iam),
         Shape::Role => iam::role(root, file, &mut reporter, &mut out.iam),
-        Shape::AuthorizationDetails => iam::authorization_details(root, file, &mut reporter, &mut out.iam),
+        Shape::AuthorizationDetails => {
+            iam::authorization_details(root, file, &mut reporter, &mut out.iam);
+        }
         Shape::Inventory => iam::inventory(root, file, &mut out.iam),
         Shape::CloudFormation => {
             let cx = CfnContext {
@@ -253,9 +276,15 @@ fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
 
 /// Reads every candidate (in parallel) and gathers the world. `extra_policies`
 /// are the `--policy` files, read like the others but used as role policies.
-pub fn load(candidates: &[Candidate], extra_policies: &[PathBuf], settings: &RuleSettings, opts: &LoadOptions) -> World {
+pub fn load(
+    candidates: &[Candidate],
+    extra_policies: &[PathBuf],
+    settings: &RuleSettings,
+    opts: &LoadOptions,
+) -> World {
     let mut world = World::default();
-    let results: Vec<Result<ReadFile, read::ReadError>> = candidates.par_iter().map(read::read).collect();
+    let results: Vec<Result<ReadFile, read::ReadError>> =
+        candidates.par_iter().map(read::read).collect();
     let files: Vec<ReadFile> = results
         .into_iter()
         .filter_map(|r| match r {
@@ -272,7 +301,14 @@ pub fn load(candidates: &[Candidate], extra_policies: &[PathBuf], settings: &Rul
     let contributions: Vec<Contribution> = files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| contribute(FileId(u32::try_from(i).unwrap_or(u32::MAX)), f, settings, opts))
+        .map(|(i, f)| {
+            contribute(
+                FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+                f,
+                settings,
+                opts,
+            )
+        })
         .collect();
     world.files = files.len();
     for (f, c) in files.into_iter().zip(contributions) {
@@ -297,15 +333,21 @@ pub fn load(candidates: &[Candidate], extra_policies: &[PathBuf], settings: &Rul
                 match tree {
                     Err(e) => world.run_errors.push(RunError {
                         path: Some(display),
-                        message: format!("{} (line {})", e.message, world.db.line_col(id, e.span.start).line),
+                        message: format!(
+                            "{} (line {})",
+                            e.message,
+                            world.db.line_col(id, e.span.start).line
+                        ),
                     }),
-                    Ok(root) if root.get("Statement").is_some() => world.policy_files.push(PolicySource {
-                        name: display,
-                        file: Some(id),
-                        pointer: String::new(),
-                        node: root,
-                        opaque: None,
-                    }),
+                    Ok(root) if root.get("Statement").is_some() => {
+                        world.policy_files.push(PolicySource {
+                            name: display,
+                            file: Some(id),
+                            pointer: String::new(),
+                            node: root,
+                            opaque: None,
+                        });
+                    }
                     Ok(_) => world.run_errors.push(RunError {
                         path: Some(display),
                         message: "not an IAM policy document (no `Statement`)".to_string(),
@@ -336,8 +378,12 @@ fn merge(world: &mut World, id: FileId, c: Contribution) {
     for (key, role) in c.scoped_roles {
         world.scoped_roles.insert((id, key), role);
     }
-    world.opaque.extend(c.opaque.into_iter().map(|(s, p)| (id, s, p)));
-    world.conditional.extend(c.conditional.into_iter().map(|(p, r)| (id, p, r)));
+    world
+        .opaque
+        .extend(c.opaque.into_iter().map(|(s, p)| (id, s, p)));
+    world
+        .conditional
+        .extend(c.conditional.into_iter().map(|(p, r)| (id, p, r)));
     world.ignores.extend(c.ignores);
     world.diagnostics.extend(c.diagnostics);
 }

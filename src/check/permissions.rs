@@ -29,7 +29,13 @@ pub struct TaskResults {
 
 /// The keys ecslint knows for a request made with the execution role (IAM.md R62);
 /// everything else is unknown.
-fn context_for(role: &RoleSet, account: Option<&str>, resource: &Sym, action: &str, region: Option<&str>) -> Context {
+fn context_for(
+    role: &RoleSet,
+    account: Option<&str>,
+    resource: &Sym,
+    action: &str,
+    region: Option<&str>,
+) -> Context {
     let mut cx = Context::unknown_by_default();
     if let Some(arn) = &role.arn {
         cx.add_value("aws:PrincipalArn", arn);
@@ -46,7 +52,9 @@ fn context_for(role: &RoleSet, account: Option<&str>, resource: &Sym, action: &s
         }
         if let Some(reg) = arn_region(r) {
             cx.add_value("aws:RequestedRegion", reg);
-        } else if let Some(reg) = region.filter(|_| action.eq_ignore_ascii_case("ecr:GetAuthorizationToken")) {
+        } else if let Some(reg) =
+            region.filter(|_| action.eq_ignore_ascii_case("ecr:GetAuthorizationToken"))
+        {
             cx.add_value("aws:RequestedRegion", reg);
         }
     }
@@ -111,38 +119,82 @@ fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
                     .is_some_and(|a| crate::iam::matcher::action_matches(a, need.action))
             });
             for e in &st.resource.entries {
-                let Some(pattern) = e.value.known() else { continue };
+                let Some(pattern) = e.value.known() else {
+                    continue;
+                };
                 let loc = p.source.map(|f| Loc::new(f, e.span, e.pointer.clone()));
                 let fits = |pat: &str| {
-                    crate::iam::matcher::Pattern::resource(pat).matches_text(&crate::iam::matcher::resource_text(&need.resource))
+                    crate::iam::matcher::Pattern::resource(pat)
+                        .matches_text(&crate::iam::matcher::resource_text(&need.resource))
                         == crate::iam::Tri::T
                 };
                 if action_hit {
                     if need.action.starts_with("logs:") && fits(&format!("{pattern}:*")) {
-                        return Some((loc, format!("`{pattern}` names the log group, not its streams: grant `{pattern}:*`")));
+                        return Some((
+                            loc,
+                            format!(
+                                "`{pattern}` names the log group, not its streams: grant `{pattern}:*`"
+                            ),
+                        ));
                     }
-                    if need.action == "secretsmanager:GetSecretValue" && fits(&format!("{pattern}-??????")) {
-                        return Some((loc, format!("`{pattern}` lacks the secret's random suffix: grant `{pattern}-??????`")));
+                    if need.action == "secretsmanager:GetSecretValue"
+                        && fits(&format!("{pattern}-??????"))
+                    {
+                        return Some((
+                            loc,
+                            format!(
+                                "`{pattern}` lacks the secret's random suffix: grant `{pattern}-??????`"
+                            ),
+                        ));
                     }
-                    if pattern.contains(":parameter//") && fits(&pattern.replace(":parameter//", ":parameter/")) {
-                        return Some((loc, format!("`{pattern}` has a double slash after `parameter`: parameter ARNs have one (`{}`)", pattern.replace(":parameter//", ":parameter/"))));
+                    if pattern.contains(":parameter//")
+                        && fits(&pattern.replace(":parameter//", ":parameter/"))
+                    {
+                        return Some((
+                            loc,
+                            format!(
+                                "`{pattern}` has a double slash after `parameter`: parameter ARNs have one (`{}`)",
+                                pattern.replace(":parameter//", ":parameter/")
+                            ),
+                        ));
                     }
                     if need.action == "kms:Decrypt" && pattern.contains(":alias/") {
-                        return Some((loc, format!("`{pattern}` is an alias ARN, which does not authorise the key: grant the key ARN `{}`", need.grant)));
+                        return Some((
+                            loc,
+                            format!(
+                                "`{pattern}` is an alias ARN, which does not authorise the key: grant the key ARN `{}`",
+                                need.grant
+                            ),
+                        ));
                     }
                     // Another region or partition.
                     if let (Some(want), Some(have)) = (arn_region(resource), arn_region(pattern))
                         && want != have
                         && fits(&pattern.replacen(&format!(":{have}:"), &format!(":{want}:"), 1))
                     {
-                        return Some((loc, format!("`{pattern}` is in `{have}`, but the resource is in `{want}`")));
+                        return Some((
+                            loc,
+                            format!("`{pattern}` is in `{have}`, but the resource is in `{want}`"),
+                        ));
                     }
                     let want_part = resource.split(':').nth(1).unwrap_or("");
                     let have_part = pattern.split(':').nth(1).unwrap_or("");
-                    if resource.starts_with("arn:") && pattern.starts_with("arn:") && want_part != have_part && have_part != "*" {
-                        let swapped = format!("arn:{want_part}:{}", pattern.splitn(3, ':').nth(2).unwrap_or(""));
+                    if resource.starts_with("arn:")
+                        && pattern.starts_with("arn:")
+                        && want_part != have_part
+                        && have_part != "*"
+                    {
+                        let swapped = format!(
+                            "arn:{want_part}:{}",
+                            pattern.splitn(3, ':').nth(2).unwrap_or("")
+                        );
                         if fits(&swapped) {
-                            return Some((loc, format!("`{pattern}` is in partition `{have_part}`, but the resource is in `{want_part}`")));
+                            return Some((
+                                loc,
+                                format!(
+                                    "`{pattern}` is in partition `{have_part}`, but the resource is in `{want_part}`"
+                                ),
+                            ));
                         }
                     }
                 } else if need.action == "ssm:GetParameters" && fits(pattern) {
@@ -163,7 +215,10 @@ fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
 }
 
 /// The pointer and statement of the first condition that makes an evaluation conditional.
-fn conditioning_statement<'a>(role: &'a RoleSet, eval: &Evaluation) -> Option<(&'a Policy, &'a Statement)> {
+fn conditioning_statement<'a>(
+    role: &'a RoleSet,
+    eval: &Evaluation,
+) -> Option<(&'a Policy, &'a Statement)> {
     eval.matched
         .iter()
         .filter(|m| !m.certain)
@@ -182,7 +237,11 @@ fn grant_statement(pairs: &[&Need]) -> serde_json::Value {
         if v.len() == 1 {
             serde_json::Value::String(v[0].to_string())
         } else {
-            serde_json::Value::Array(v.into_iter().map(|s| serde_json::Value::String(s.to_string())).collect())
+            serde_json::Value::Array(
+                v.into_iter()
+                    .map(|s| serde_json::Value::String(s.to_string()))
+                    .collect(),
+            )
         }
     };
     serde_json::json!({"Effect": "Allow", "Action": one_or_list(actions), "Resource": one_or_list(resources)})
@@ -211,7 +270,15 @@ fn format_pairs(missing: &[Missing]) -> String {
     }
     by_resource
         .into_iter()
-        .map(|(r, a)| format!("{} on `{r}`", a.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")))
+        .map(|(r, a)| {
+            format!(
+                "{} on `{r}`",
+                a.iter()
+                    .map(|x| format!("`{x}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -224,9 +291,11 @@ struct TaskChecker<'a, 'r, 's> {
 
 impl TaskChecker<'_, '_, '_> {
     fn task(&mut self, src: &TaskSource, roles: &RoleSets, results: &mut TaskResults) {
-        let mut task = TaskDefinition::load(&src.node, src.file, &src.pointer, src.style, self.reporter);
+        let mut task =
+            TaskDefinition::load(&src.node, src.file, &src.pointer, src.style, self.reporter);
         if let Some((node, pointer)) = &src.containers {
-            task.containers = TaskDefinition::load_containers(node, src.file, pointer, None, self.reporter);
+            task.containers =
+                TaskDefinition::load_containers(node, src.file, pointer, None, self.reporter);
         }
         results.count += 1;
         let role = roles.resolve(src, &src.execution_role);
@@ -242,7 +311,9 @@ impl TaskChecker<'_, '_, '_> {
                     d.logical.clone_from(&src.logical);
                     d.with_related(Some(req.feature.clone()), "this needs the execution role");
                     if let Some(e) = req.aws_error {
-                        d.with_help(format!("add `executionRoleArn`; without it AWS answers: {e}"));
+                        d.with_help(format!(
+                            "add `executionRoleArn`; without it AWS answers: {e}"
+                        ));
                     } else {
                         d.with_help("add `executionRoleArn` naming a role that ECS can assume");
                     }
@@ -253,7 +324,10 @@ impl TaskChecker<'_, '_, '_> {
                 // Only worth saying when something needs the role.
                 let cx = needs_context(self.settings, src);
                 let kms = kms_lookup(self.world, self.settings);
-                let cx = NeedsContext { kms_key_for: &kms, ..cx };
+                let cx = NeedsContext {
+                    kms_key_for: &kms,
+                    ..cx
+                };
                 let mut scratch = Reporter::new(self.reporter.settings());
                 let found = needs(&task, &cx, &mut scratch);
                 if !found.is_empty() {
@@ -282,19 +356,35 @@ impl TaskChecker<'_, '_, '_> {
         };
         let kms = kms_lookup(self.world, self.settings);
         let cx = needs_context(self.settings, src);
-        let cx = NeedsContext { kms_key_for: &kms, ..cx };
+        let cx = NeedsContext {
+            kms_key_for: &kms,
+            ..cx
+        };
         let all = needs(&task, &cx, self.reporter);
         if all.is_empty() {
             return;
         }
         let identity: Vec<&Policy> = role.identity.iter().collect();
         let boundary: Option<Vec<&Policy>> = role.boundary.as_ref().map(|b| b.iter().collect());
-        let account = role.account().map(str::to_string).or_else(|| self.settings.account.clone());
+        let account = role
+            .account()
+            .map(str::to_string)
+            .or_else(|| self.settings.account.clone());
         let outcomes: Vec<Outcome<'_>> = all
             .iter()
             .map(|need| {
-                let region = need.resource.known().and_then(arn_region).map(str::to_string);
-                let ctx = context_for(&role, account.as_deref(), &need.resource, need.action, region.as_deref());
+                let region = need
+                    .resource
+                    .known()
+                    .and_then(arn_region)
+                    .map(str::to_string);
+                let ctx = context_for(
+                    &role,
+                    account.as_deref(),
+                    &need.resource,
+                    need.action,
+                    region.as_deref(),
+                );
                 let eval = evaluate(
                     &layers(&identity, boundary.as_deref()),
                     &Request {
@@ -306,44 +396,61 @@ impl TaskChecker<'_, '_, '_> {
                 Outcome { need, eval }
             })
             .collect();
-        self.report_outcomes(src, &task, &role, task_role.as_deref(), &outcomes, &identity, boundary.as_deref());
+        self.report_outcomes(
+            src,
+            &task,
+            &role,
+            task_role.as_deref(),
+            &outcomes,
+            &identity,
+            boundary.as_deref(),
+        );
     }
-
-
 }
 
 /// Which key protects a secret or parameter: inventories, templates, plans, config `[[kms]]`.
-fn kms_lookup<'a>(world: &'a World, settings: &'a Settings) -> impl Fn(&Sym) -> Option<(Sym, Option<Loc>)> + 'a {
-        move |resource: &Sym| {
-            let text = resource.to_string();
-            for e in &world.kms {
-                let entry = e.resource.to_string();
-                let same = entry == text
-                    || (resource.is_known()
-                        && e.resource.known().is_some_and(|pat| {
-                            crate::iam::matcher::Pattern::resource(pat).matches(&text)
-                                || text.strip_suffix("-??????").is_some_and(|base| pat.starts_with(base) && pat.len() == base.len() + 7)
-                                || pat.strip_prefix(&*text).is_some_and(|rest| rest.len() == 7 && rest.starts_with('-'))
-                        }));
-                if same && let Some(key) = key_arn(&e.key, resource) {
-                    return Some((key, e.loc.clone()));
-                }
+fn kms_lookup<'a>(
+    world: &'a World,
+    settings: &'a Settings,
+) -> impl Fn(&Sym) -> Option<(Sym, Option<Loc>)> + 'a {
+    move |resource: &Sym| {
+        let text = resource.to_string();
+        for e in &world.kms {
+            let entry = e.resource.to_string();
+            let same = entry == text
+                || (resource.is_known()
+                    && e.resource.known().is_some_and(|pat| {
+                        crate::iam::matcher::Pattern::resource(pat).matches(&text)
+                            || text.strip_suffix("-??????").is_some_and(|base| {
+                                pat.starts_with(base) && pat.len() == base.len() + 7
+                            })
+                            || pat
+                                .strip_prefix(&*text)
+                                .is_some_and(|rest| rest.len() == 7 && rest.starts_with('-'))
+                    }));
+            if same && let Some(key) = key_arn(&e.key, resource) {
+                return Some((key, e.loc.clone()));
             }
-            for k in settings.config.kms.iter().flatten() {
-                if k.resources.iter().any(|pat| {
-                    crate::iam::matcher::Pattern::resource(pat).matches(&text)
-                        || crate::iam::matcher::Pattern::resource(pat).matches(&text.replace("-??????", "-AbCdEf"))
-                }) && let Some(key) = key_arn(&Sym::Known(k.key.clone()), resource)
-                {
-                    return Some((key, None));
-                }
-            }
-            None
         }
+        for k in settings.config.kms.iter().flatten() {
+            if k.resources.iter().any(|pat| {
+                crate::iam::matcher::Pattern::resource(pat).matches(&text)
+                    || crate::iam::matcher::Pattern::resource(pat)
+                        .matches(&text.replace("-??????", "-AbCdEf"))
+            }) && let Some(key) = key_arn(&Sym::Known(k.key.clone()), resource)
+            {
+                return Some((key, None));
+            }
+        }
+        None
+    }
 }
 
 impl TaskChecker<'_, '_, '_> {
-    #[allow(clippy::too_many_arguments, reason = "one call site; the pieces are distinct")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call site; the pieces are distinct"
+    )]
     fn report_outcomes(
         &mut self,
         src: &TaskSource,
@@ -363,8 +470,19 @@ impl TaskChecker<'_, '_, '_> {
             }
             // ECS102: a VPC-conditioned GetAuthorizationToken on Fargate never works.
             if o.need.fargate_vpc_trap && fargate && o.eval.decision == Decision::Conditional {
-                let region = o.need.resource.known().and_then(arn_region).map(str::to_string);
-                let mut ctx = context_for(role, role.account(), &o.need.resource, o.need.action, region.as_deref());
+                let region = o
+                    .need
+                    .resource
+                    .known()
+                    .and_then(arn_region)
+                    .map(str::to_string);
+                let mut ctx = context_for(
+                    role,
+                    role.account(),
+                    &o.need.resource,
+                    o.need.action,
+                    region.as_deref(),
+                );
                 for k in ["aws:SourceVpc", "aws:SourceVpce"] {
                     ctx.set(k, KeyState::Absent);
                 }
@@ -378,7 +496,9 @@ impl TaskChecker<'_, '_, '_> {
                 );
                 if again.decision != Decision::Allowed && again.decision != Decision::Conditional {
                     let cond = conditioning_statement(role, &o.eval);
-                    let at = cond.and_then(|(p, st)| condition_loc(p, st)).unwrap_or_else(|| o.need.origin.clone());
+                    let at = cond
+                        .and_then(|(p, st)| condition_loc(p, st))
+                        .unwrap_or_else(|| o.need.origin.clone());
                     let d = self.reporter.report(
                         Rule::EcrAuthVpcCondition,
                         at,
@@ -393,9 +513,14 @@ impl TaskChecker<'_, '_, '_> {
                         resource: o.need.grant.clone(),
                         decision: again.decision,
                     });
-                    d.with_related(Some(o.need.origin.clone()), "the image that needs the token");
+                    d.with_related(
+                        Some(o.need.origin.clone()),
+                        "the image that needs the token",
+                    );
                     d.with_help("grant `ecr:GetAuthorizationToken` on `*` without the VPC condition: the call goes through the Fargate-owned network interface, not the task's");
-                    d.fix = Some(serde_json::json!({"statement": {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}}));
+                    d.fix = Some(
+                        serde_json::json!({"statement": {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}}),
+                    );
                     continue;
                 }
             }
@@ -406,7 +531,10 @@ impl TaskChecker<'_, '_, '_> {
             }
         }
         for ((origin, rule), group) in groups {
-            let definite: Vec<&&Outcome<'_>> = group.iter().filter(|o| o.eval.decision != Decision::Conditional).collect();
+            let definite: Vec<&&Outcome<'_>> = group
+                .iter()
+                .filter(|o| o.eval.decision != Decision::Conditional)
+                .collect();
             if definite.is_empty() {
                 self.conditional(src, role, &origin, rule, &group);
                 continue;
@@ -419,9 +547,15 @@ impl TaskChecker<'_, '_, '_> {
                     decision: o.eval.decision,
                 })
                 .collect();
-            let explicit = group.iter().any(|o| o.eval.decision == Decision::ExplicitlyDenied);
+            let explicit = group
+                .iter()
+                .any(|o| o.eval.decision == Decision::ExplicitlyDenied);
             let need = group[0].need;
-            let how = if explicit { "explicitly denied" } else { "not granted" };
+            let how = if explicit {
+                "explicitly denied"
+            } else {
+                "not granted"
+            };
             let message = format!(
                 "the execution role `{}` cannot {}: {} {how}",
                 role.name,
@@ -432,8 +566,12 @@ impl TaskChecker<'_, '_, '_> {
             let d = self.reporter.report(rule, origin.clone(), message);
             if soft {
                 let reason = match definite.first().and_then(|o| o.need.softening) {
-                    Some(Softening::BucketLocation) => "`s3:GetBucketLocation` is documented as required but not called by every agent",
-                    _ => "the prefix may not be a pull-through cache rule, and the registry policy may grant it",
+                    Some(Softening::BucketLocation) => {
+                        "`s3:GetBucketLocation` is documented as required but not called by every agent"
+                    }
+                    _ => {
+                        "the prefix may not be a pull-through cache rule, and the registry policy may grant it"
+                    }
                 };
                 if !self_overridden(d) {
                     d.severity = crate::diagnostic::Severity::Warning;
@@ -454,7 +592,10 @@ impl TaskChecker<'_, '_, '_> {
                     if m.effect == Effect::Deny
                         && let Some((p, st)) = statement(role, m)
                     {
-                        d.with_related(statement_loc(p, st), format!("{} denies `{}`", describe_statement(p, st), o.need.action));
+                        d.with_related(
+                            statement_loc(p, st),
+                            format!("{} denies `{}`", describe_statement(p, st), o.need.action),
+                        );
                     }
                 }
                 if o.eval.decision == Decision::ImplicitlyDenied
@@ -489,7 +630,14 @@ impl TaskChecker<'_, '_, '_> {
         }
     }
 
-    fn conditional(&mut self, src: &TaskSource, role: &RoleSet, origin: &Loc, rule: Rule, group: &[&Outcome<'_>]) {
+    fn conditional(
+        &mut self,
+        src: &TaskSource,
+        role: &RoleSet,
+        origin: &Loc,
+        field_rule: Rule,
+        group: &[&Outcome<'_>],
+    ) {
         // One finding per conditioning statement (several fields at one Condition give several findings).
         let mut at_conditions: Vec<(Loc, Vec<&Outcome<'_>>)> = Vec::new();
         let mut elsewhere: Vec<&Outcome<'_>> = Vec::new();
@@ -541,7 +689,10 @@ impl TaskChecker<'_, '_, '_> {
             d.role = Some(role.name.clone());
             d.logical.clone_from(&src.logical);
             d.missing = missing;
-            d.with_related(Some(origin.clone()), format!("the field that needs it ({})", rule.code()));
+            d.with_related(
+                Some(origin.clone()),
+                format!("the field that needs it ({})", field_rule.code()),
+            );
             let pairs: Vec<&Need> = outs.iter().map(|o| o.need).collect();
             d.fix = Some(serde_json::json!({ "statement": grant_statement(&pairs) }));
         };
@@ -560,14 +711,19 @@ fn self_overridden(_d: &Diagnostic) -> bool {
 
 fn dedup_related(d: &mut Diagnostic) {
     let mut seen = BTreeSet::new();
-    d.related.retain(|r| seen.insert((r.loc.clone(), r.message.clone())));
+    d.related
+        .retain(|r| seen.insert((r.loc.clone(), r.message.clone())));
 }
 
 /// What settles an unknown piece of an ARN.
 fn settle(hole: &str) -> String {
     match hole {
-        "region" | "AWS::Region" => "the region (give `--region` or `region` in ecslint.toml)".to_string(),
-        "account" | "AWS::AccountId" => "the account (give `--account` or `account` in ecslint.toml)".to_string(),
+        "region" | "AWS::Region" => {
+            "the region (give `--region` or `region` in ecslint.toml)".to_string()
+        }
+        "account" | "AWS::AccountId" => {
+            "the account (give `--account` or `account` in ecslint.toml)".to_string()
+        }
         other => format!("`{other}`, unknown offline"),
     }
 }
@@ -587,11 +743,19 @@ fn key_arn(key: &Sym, resource: &Sym) -> Option<Sym> {
             let region = arn_region(r)?;
             let account = arn_account(r)?;
             let partition = r.split(':').nth(1).unwrap_or("aws");
-            let tail = if k.starts_with("alias/") { k.clone() } else { format!("key/{k}") };
-            Some(Sym::Known(format!("arn:{partition}:kms:{region}:{account}:{tail}")))
+            let tail = if k.starts_with("alias/") {
+                k.clone()
+            } else {
+                format!("key/{k}")
+            };
+            Some(Sym::Known(format!(
+                "arn:{partition}:kms:{region}:{account}:{tail}"
+            )))
         }
         Sym::Partial(p) => {
-            if p.iter().any(|x| matches!(x, Piece::Lit(l) if l.contains("alias/aws/"))) {
+            if p.iter()
+                .any(|x| matches!(x, Piece::Lit(l) if l.contains("alias/aws/")))
+            {
                 None
             } else {
                 Some(key.clone())
@@ -610,9 +774,18 @@ fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContex
 }
 
 /// Checks every task definition of the world.
-pub fn check_tasks(world: &World, roles: &RoleSets, settings: &Settings, reporter: &mut Reporter<'_>) -> TaskResults {
+pub fn check_tasks(
+    world: &World,
+    roles: &RoleSets,
+    settings: &Settings,
+    reporter: &mut Reporter<'_>,
+) -> TaskResults {
     let mut results = TaskResults::default();
-    let mut checker = TaskChecker { world, settings, reporter };
+    let mut checker = TaskChecker {
+        world,
+        settings,
+        reporter,
+    };
     for src in &world.tasks {
         checker.task(src, roles, &mut results);
     }
@@ -624,15 +797,14 @@ pub fn pin_opaque_pointers(report: &mut Report, world: &World) {
     if world.opaque.is_empty() {
         return;
     }
-    let pin = |loc: &mut Loc| {
-        if let Some((_, _, p)) = world
-            .opaque
-            .iter()
-            .find(|(f, s, _)| *f == loc.file && s.start <= loc.span.start && loc.span.end <= s.end)
-        {
-            loc.pointer.clone_from(p);
-        }
-    };
+    let pin =
+        |loc: &mut Loc| {
+            if let Some((_, _, p)) = world.opaque.iter().find(|(f, s, _)| {
+                *f == loc.file && s.start <= loc.span.start && loc.span.end <= s.end
+            }) {
+                loc.pointer.clone_from(p);
+            }
+        };
     for d in &mut report.diagnostics {
         pin(&mut d.primary);
         for r in &mut d.related {

@@ -45,7 +45,10 @@ pub enum Resolution<'a> {
     /// The task names no role.
     None,
     /// Not among the inputs: what was looked for, and where the reference is.
-    NotFound { looked_for: String, loc: Option<Loc> },
+    NotFound {
+        looked_for: String,
+        loc: Option<Loc>,
+    },
 }
 
 /// All roles of a run.
@@ -61,17 +64,18 @@ pub struct RoleSets {
 
 /// A statement that grants everything, present only as Unknown: stands for a
 /// policy whose document ecslint does not have (SPEC §4: its possible grants are conditional).
-fn unknown_policy(reason: String, loc: Option<&Loc>) -> Policy {
+fn unknown_policy(reason: &str, loc: Option<&Loc>) -> Policy {
     const ALLOW_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
-    let node = crate::parse::json::parse(ALLOW_ALL).unwrap_or_else(|_| Node::new(Value::Null, Span::default()));
-    let mut policy = load_policy(&node, None, "", &reason, None);
+    let node = crate::parse::json::parse(ALLOW_ALL)
+        .unwrap_or_else(|_| Node::new(Value::Null, Span::default()));
+    let mut policy = load_policy(&node, None, "", reason, None);
     policy.source = loc.map(|l| l.file);
     if let Some(l) = loc {
         policy.span = l.span;
         policy.pointer.clone_from(&l.pointer);
     }
     for st in &mut policy.statements {
-        st.presence = Some(reason.clone());
+        st.presence = Some(reason.to_string());
         if let Some(l) = loc {
             st.span = l.span;
             st.pointer.clone_from(&l.pointer);
@@ -98,15 +102,13 @@ impl Loader<'_, '_, '_> {
             self.world.opaque.push((file, span, src.pointer.clone()));
         }
         let reporter = src.file.map(|_| &mut *self.reporter);
-        let mut policy = load_policy_as(&src.node, src.file, &src.pointer, &src.name, kind, reporter);
+        let mut policy =
+            load_policy_as(&src.node, src.file, &src.pointer, &src.name, kind, reporter);
         if let Some(file) = src.file {
             for st in &mut policy.statements {
-                if let Some((_, _, reason)) = self
-                    .world
-                    .conditional
-                    .iter()
-                    .find(|(f, p, _)| *f == file && (st.pointer == *p || st.pointer.starts_with(&format!("{p}/"))))
-                {
+                if let Some((_, _, reason)) = self.world.conditional.iter().find(|(f, p, _)| {
+                    *f == file && (st.pointer == *p || st.pointer.starts_with(&format!("{p}/")))
+                }) {
                     st.presence.get_or_insert_with(|| reason.clone());
                 }
             }
@@ -121,21 +123,29 @@ impl Loader<'_, '_, '_> {
             Sym::Known(a) => a.clone(),
             Sym::Partial(pieces) => {
                 // `arn:${AWS::Partition}:iam::aws:policy/...`: the document is the same in every partition.
-                let only_partition = pieces
-                    .iter()
-                    .all(|p| matches!(p, Piece::Lit(_)) || matches!(p, Piece::Hole(h) if &**h == "AWS::Partition"));
+                let only_partition = pieces.iter().all(|p| {
+                    matches!(p, Piece::Lit(_))
+                        || matches!(p, Piece::Hole(h) if &**h == "AWS::Partition")
+                });
                 if only_partition {
-                    Sym::Partial(pieces.clone()).to_string().replace("${AWS::Partition}", "aws")
+                    Sym::Partial(pieces.clone())
+                        .to_string()
+                        .replace("${AWS::Partition}", "aws")
                 } else {
                     return unknown_policy(
-                        format!("the managed policy `{}` cannot be resolved offline", r.arn),
+                        &format!("the managed policy `{}` cannot be resolved offline", r.arn),
                         r.loc.as_ref(),
                     );
                 }
             }
         };
         if let Some(p) = self.managed.get(&arn) {
-            return p.clone().unwrap_or_else(|| unknown_policy(format!("the policy `{arn}` is not among the inputs"), r.loc.as_ref()));
+            return p.clone().unwrap_or_else(|| {
+                unknown_policy(
+                    &format!("the policy `{arn}` is not among the inputs"),
+                    r.loc.as_ref(),
+                )
+            });
         }
         let loaded = if crate::aws::is_aws_managed_arn(&arn) {
             crate::aws::managed_policy(&arn).and_then(|m| {
@@ -157,7 +167,7 @@ impl Loader<'_, '_, '_> {
             } else {
                 format!("the policy `{arn}` is not among the inputs")
             };
-            unknown_policy(what, r.loc.as_ref())
+            unknown_policy(&what, r.loc.as_ref())
         })
     }
 
@@ -172,7 +182,10 @@ impl Loader<'_, '_, '_> {
             name: input.name.clone(),
             arn: input.arn.clone(),
             boundary: input.boundary.as_ref().map(|b| vec![self.managed(b)]),
-            trust: input.trust.as_ref().map(|t| self.source(t, PolicyKind::Trust)),
+            trust: input
+                .trust
+                .as_ref()
+                .map(|t| self.source(t, PolicyKind::Trust)),
             identity,
             loc: input.loc.clone(),
             from_policy_flag: false,
@@ -207,7 +220,11 @@ impl Loader<'_, '_, '_> {
                         opaque: None,
                     }),
                     Err(e) => {
-                        self.reporter.report(Rule::ParseError, Loc::new(id, e.span, e.pointer), e.message);
+                        self.reporter.report(
+                            Rule::ParseError,
+                            Loc::new(id, e.span, e.pointer),
+                            e.message,
+                        );
                         None
                     }
                 }
@@ -296,7 +313,10 @@ impl RoleSets {
             }
         }
         if !policy_files.is_empty() {
-            let identity = policy_files.iter().map(|s| ld.source(s, PolicyKind::Identity)).collect();
+            let identity = policy_files
+                .iter()
+                .map(|s| ld.source(s, PolicyKind::Identity))
+                .collect();
             out.fallback = Some(RoleSet {
                 name: "--policy".to_string(),
                 identity,
@@ -391,7 +411,12 @@ impl RoleSets {
     }
 
     /// ECS011 and ECS012 for every role some task definition uses as its execution role.
-    pub fn check_trust(&self, world: &World, used: &BTreeSet<RoleKey>, reporter: &mut Reporter<'_>) {
+    pub fn check_trust(
+        &self,
+        world: &World,
+        used: &BTreeSet<RoleKey>,
+        reporter: &mut Reporter<'_>,
+    ) {
         let _ = world;
         for key in used {
             let set = match key {
@@ -417,7 +442,10 @@ pub enum RoleKey {
 pub enum ResolvedRole<'a> {
     Found(std::borrow::Cow<'a, RoleSet>),
     None,
-    NotFound { looked_for: String, loc: Option<Loc> },
+    NotFound {
+        looked_for: String,
+        loc: Option<Loc>,
+    },
 }
 
 fn principal_names_service(principal: &Node, service: &str) -> bool {
@@ -444,7 +472,10 @@ fn check_trust_policy(role: &str, trust: &Policy, reporter: &mut Reporter<'_>) {
         .iter()
         .filter(|st| {
             st.effect == Effect::Allow
-                && st.principal.as_ref().is_some_and(|p| principal_names_service(p, "ecs-tasks.amazonaws.com"))
+                && st
+                    .principal
+                    .as_ref()
+                    .is_some_and(|p| principal_names_service(p, "ecs-tasks.amazonaws.com"))
                 && !st.action.negated
                 && st.action.entries.iter().any(|e| {
                     e.value
@@ -467,7 +498,8 @@ fn check_trust_policy(role: &str, trust: &Policy, reporter: &mut Reporter<'_>) {
     let guarded = assumes.iter().any(|st| {
         st.condition.as_ref().is_some_and(|c| {
             c.clauses.iter().any(|cl| {
-                cl.key.eq_ignore_ascii_case("aws:SourceAccount") || cl.key.eq_ignore_ascii_case("aws:SourceArn")
+                cl.key.eq_ignore_ascii_case("aws:SourceAccount")
+                    || cl.key.eq_ignore_ascii_case("aws:SourceArn")
             })
         })
     });

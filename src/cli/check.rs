@@ -22,7 +22,9 @@ pub fn load_config(explicit: Option<&Path>, no_config: bool) -> anyhow::Result<C
     }
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => std::env::current_dir().ok().and_then(|d| config::discover(&d)),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
     };
     match path {
         Some(p) => Ok(config::load(&p)?),
@@ -40,7 +42,10 @@ fn rules_from(list: &[String], what: &str) -> anyhow::Result<Vec<Rule>> {
         let rules = Rule::matching(item);
         if rules.is_empty() {
             match super::explain::suggest_rule(item) {
-                Some(r) => bail!("unknown rule `{item}` in {what}; did you mean `{}`?", r.code()),
+                Some(r) => bail!(
+                    "unknown rule `{item}` in {what}; did you mean `{}`?",
+                    r.code()
+                ),
                 None => bail!("unknown rule `{item}` in {what}"),
             }
         }
@@ -50,7 +55,12 @@ fn rules_from(list: &[String], what: &str) -> anyhow::Result<Vec<Rule>> {
 }
 
 /// Rule selection and severities from the config and the command line.
-pub fn rule_settings(config: &Config, select: &[String], ignore: &[String], severities: &[String]) -> anyhow::Result<RuleSettings> {
+pub fn rule_settings(
+    config: &Config,
+    select: &[String],
+    ignore: &[String],
+    severities: &[String],
+) -> anyhow::Result<RuleSettings> {
     let mut rules = RuleSettings::default();
     let select = if select.is_empty() {
         config.select.clone().unwrap_or_default()
@@ -64,16 +74,20 @@ pub fn rule_settings(config: &Config, select: &[String], ignore: &[String], seve
     ignored.extend(ignore.iter().cloned());
     rules.ignore(&rules_from(&ignored, "ignore")?);
     for (code, sev) in config.severity.iter().flatten() {
-        let rule = Rule::from_code_or_name(code).with_context(|| format!("unknown rule `{code}` in [severity]"))?;
-        let sev = Severity::parse(sev).with_context(|| format!("invalid severity `{sev}` for {code}"))?;
+        let rule = Rule::from_code_or_name(code)
+            .with_context(|| format!("unknown rule `{code}` in [severity]"))?;
+        let sev =
+            Severity::parse(sev).with_context(|| format!("invalid severity `{sev}` for {code}"))?;
         rules.set_severity(rule, sev);
     }
     for s in severities {
         let (code, sev) = s
             .split_once('=')
             .with_context(|| format!("--severity takes CODE=error|warning|info, got `{s}`"))?;
-        let rule = Rule::from_code_or_name(code).with_context(|| format!("unknown rule `{code}` in --severity"))?;
-        let sev = Severity::parse(sev).with_context(|| format!("invalid severity `{sev}` in --severity"))?;
+        let rule = Rule::from_code_or_name(code)
+            .with_context(|| format!("unknown rule `{code}` in --severity"))?;
+        let sev = Severity::parse(sev)
+            .with_context(|| format!("invalid severity `{sev}` in --severity"))?;
         rules.set_severity(rule, sev);
     }
     Ok(rules)
@@ -89,7 +103,8 @@ fn fail_on(args: &CheckArgs, config: &Config) -> anyhow::Result<Severity> {
     }
     match config.fail_on.as_deref() {
         None => Ok(Severity::Error),
-        Some(s) => Severity::parse(s).with_context(|| format!("invalid `fail-on` value `{s}` in the config")),
+        Some(s) => Severity::parse(s)
+            .with_context(|| format!("invalid `fail-on` value `{s}` in the config")),
     }
 }
 
@@ -107,21 +122,27 @@ fn format(args: &CheckArgs, config: &Config) -> anyhow::Result<Format> {
     }
     match config.format.as_deref() {
         None => Ok(Format::Human),
-        Some(s) => Format::parse(s).with_context(|| format!("invalid `format` value `{s}` in the config")),
+        Some(s) => {
+            Format::parse(s).with_context(|| format!("invalid `format` value `{s}` in the config"))
+        }
     }
 }
 
 /// Whether to colour `human` output.
 pub fn use_color(choice: Option<ColorChoice>, config: &Config) -> bool {
-    let choice = choice.or_else(|| match config.color.as_deref() {
+    let from_config = match config.color.as_deref() {
         Some("always") => Some(ColorChoice::Always),
         Some("never") => Some(ColorChoice::Never),
         _ => None,
-    });
+    };
+    let choice = choice.or(from_config);
     match choice {
         Some(ColorChoice::Always) => true,
         Some(ColorChoice::Never) => false,
-        _ => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        _ => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     }
 }
 
@@ -130,22 +151,35 @@ pub fn settings(args: &CheckArgs, config: &Config) -> anyhow::Result<Settings> {
     let rules = rule_settings(config, &args.select, &args.ignore, &args.severities)?;
     let mut policy_files: Vec<PathBuf> = args.policies.clone();
     if policy_files.is_empty() {
-        policy_files = config.policy.iter().flatten().map(|p| config.resolve(p)).collect();
+        policy_files = config
+            .policy
+            .iter()
+            .flatten()
+            .map(|p| config.resolve(p))
+            .collect();
     }
-    let excludes = Excludes::new(config.exclude.as_deref().unwrap_or(&[]), &config.base_dir()).map_err(anyhow::Error::msg)?;
+    let excludes = Excludes::new(config.exclude.as_deref().unwrap_or(&[]), &config.base_dir())
+        .map_err(anyhow::Error::msg)?;
     Ok(Settings {
         rules,
         region: args.region.clone().or_else(|| config.region.clone()),
         account: args.account.clone().or_else(|| config.account.clone()),
         policy_files,
-        pull_through_prefixes: config.pull_through_cache_prefixes.clone().unwrap_or_default(),
+        pull_through_prefixes: config
+            .pull_through_cache_prefixes
+            .clone()
+            .unwrap_or_default(),
         config: config.clone(),
         excludes,
         force_exclude: args.force_exclude || config.force_exclude.unwrap_or(false),
     })
 }
 
-pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub fn check(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let config = match load_config(args.config.as_deref(), args.no_config) {
         Ok(c) => c,
         Err(e) => {
@@ -153,7 +187,11 @@ pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -
             return Ok(ExitCode::from(2));
         }
     };
-    let (settings, format, fail_on) = match (settings(args, &config), format(args, &config), fail_on(args, &config)) {
+    let (settings, format, fail_on) = match (
+        settings(args, &config),
+        format(args, &config),
+        fail_on(args, &config),
+    ) {
         (Ok(s), Ok(f), Ok(x)) => (s, f, x),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             writeln!(stderr, "ecslint: error: {e:#}")?;
@@ -170,7 +208,8 @@ pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -
     walk_errors.append(&mut report.run_errors);
     report.run_errors = walk_errors;
     if let Some(path) = &args.write_baseline {
-        crate::check::baseline::write(path, &report, &db).with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        crate::check::baseline::write(path, &report, &db)
+            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
     }
     if let Some(path) = &args.baseline {
         match crate::check::baseline::read(path) {

@@ -193,7 +193,10 @@ impl Pattern {
 
 /// Tokenises a resource pattern; `Err(label)` in the stream is a hole. `start_segment` is the
 /// segment index of the first character.
-fn resource_toks(stream: impl Iterator<Item = Result<char, u32>>, start_segment: usize) -> Vec<Tok> {
+fn resource_toks(
+    stream: impl Iterator<Item = Result<char, u32>>,
+    start_segment: usize,
+) -> Vec<Tok> {
     let chars: Vec<Result<char, u32>> = stream.collect();
     let mut segment = start_segment;
     let mut out = Vec::with_capacity(chars.len());
