@@ -51,7 +51,7 @@ pub fn run(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb) 
     };
     report.diagnostics.extend(reporter.into_diagnostics());
     permissions::pin_opaque_pointers(&mut report, &world);
-    suppress::apply(&mut report, &world, settings);
+    suppress::apply(&mut report, &mut world, settings);
     let db = std::mem::take(&mut world.db);
     report.sort(&db);
     (report, db)
