@@ -119,34 +119,42 @@ fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
                     .is_some_and(|a| crate::iam::matcher::action_matches(a, need.action))
             });
             for e in &st.resource.entries {
+                let loc = p.source.map(|f| Loc::new(f, e.span, e.pointer.clone()));
+                let text = crate::iam::matcher::resource_text(&need.resource);
+                let fits_sym = |sym: &Sym| {
+                    crate::iam::matcher::Pattern::resource_sym(sym).matches_text(&text)
+                        == crate::iam::Tri::T
+                };
+                let with_suffix = |suffix: &str| {
+                    let mut pieces = e.value.pieces();
+                    pieces.push(Piece::Lit(suffix.into()));
+                    Sym::from_pieces(pieces)
+                };
+                let shown = crate::model::arn::grant_text(&e.value);
+                if action_hit && need.action.starts_with("logs:") && fits_sym(&with_suffix(":*")) {
+                    return Some((
+                        loc,
+                        format!(
+                            "`{shown}` names the log group, not its streams: grant `{shown}:*`"
+                        ),
+                    ));
+                }
+                if action_hit
+                    && need.action == "secretsmanager:GetSecretValue"
+                    && fits_sym(&with_suffix("-??????"))
+                {
+                    return Some((
+                        loc,
+                        format!(
+                            "`{shown}` lacks the secret's random suffix: grant `{shown}-??????`"
+                        ),
+                    ));
+                }
                 let Some(pattern) = e.value.known() else {
                     continue;
                 };
-                let loc = p.source.map(|f| Loc::new(f, e.span, e.pointer.clone()));
-                let fits = |pat: &str| {
-                    crate::iam::matcher::Pattern::resource(pat)
-                        .matches_text(&crate::iam::matcher::resource_text(&need.resource))
-                        == crate::iam::Tri::T
-                };
+                let fits = |pat: &str| fits_sym(&Sym::Known(pat.to_string()));
                 if action_hit {
-                    if need.action.starts_with("logs:") && fits(&format!("{pattern}:*")) {
-                        return Some((
-                            loc,
-                            format!(
-                                "`{pattern}` names the log group, not its streams: grant `{pattern}:*`"
-                            ),
-                        ));
-                    }
-                    if need.action == "secretsmanager:GetSecretValue"
-                        && fits(&format!("{pattern}-??????"))
-                    {
-                        return Some((
-                            loc,
-                            format!(
-                                "`{pattern}` lacks the secret's random suffix: grant `{pattern}-??????`"
-                            ),
-                        ));
-                    }
                     if pattern.contains(":parameter//")
                         && fits(&pattern.replace(":parameter//", ":parameter/"))
                     {
