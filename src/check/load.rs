@@ -40,6 +40,8 @@ pub struct TaskSource {
     pub logical: Option<String>,
     /// Region known from the input itself (a plan's provider).
     pub region: Option<String>,
+    /// Account known from the input itself (a plan's `aws_caller_identity`).
+    pub account: Option<String>,
 }
 
 /// Everything the inputs of a run say.
@@ -172,6 +174,7 @@ fn contribute(
                     scope: None,
                     logical: None,
                     region: None,
+                    account: None,
                 });
             }
         }
@@ -201,6 +204,7 @@ fn contribute(
                     scope: Some(file),
                     logical: None,
                     region: None,
+                    account: None,
                 });
             }
             out.scoped_roles.extend(t.roles);
@@ -227,6 +231,7 @@ fn contribute(
                     scope: Some(file),
                     logical: Some(task.address),
                     region: p.region.clone(),
+                    account: p.account.clone(),
                 });
             }
             out.scoped_roles.extend(p.roles);

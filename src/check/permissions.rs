@@ -671,7 +671,7 @@ impl TaskChecker<'_, '_, '_> {
             for o in outs {
                 let u = &o.eval.unknowns;
                 why.extend(u.keys.iter().map(|k| format!("the condition key `{k}`")));
-                why.extend(u.holes.iter().map(|h| settle(h)));
+                why.extend(u.holes.iter().filter_map(|h| settle(h)));
                 why.extend(u.presence.iter().cloned());
             }
             why.sort();
@@ -724,8 +724,10 @@ fn dedup_related(d: &mut Diagnostic) {
 }
 
 /// What settles an unknown piece of an ARN.
-fn settle(hole: &str) -> String {
-    match hole {
+fn settle(hole: &str) -> Option<String> {
+    Some(match hole {
+        // Generated at run time: never what decides a grant.
+        "task-id" | "stream" => return None,
         "region" | "AWS::Region" => {
             "the region (give `--region` or `region` in ecslint.toml)".to_string()
         }
@@ -733,7 +735,7 @@ fn settle(hole: &str) -> String {
             "the account (give `--account` or `account` in ecslint.toml)".to_string()
         }
         other => format!("`{other}`, unknown offline"),
-    }
+    })
 }
 
 /// A key ARN from what an input says (`alias/aws/...` is AWS managed: no need).
@@ -775,7 +777,7 @@ fn key_arn(key: &Sym, resource: &Sym) -> Option<Sym> {
 fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContext<'x> {
     NeedsContext {
         region: src.region.as_deref().or(settings.region.as_deref()),
-        account: settings.account.as_deref(),
+        account: src.account.as_deref().or(settings.account.as_deref()),
         pull_through_prefixes: &settings.pull_through_prefixes,
         kms_key_for: &crate::needs::no_kms_keys,
     }
