@@ -153,10 +153,10 @@ fn snippet_fits(db: &SourceDb, loc: &Loc) -> bool {
         return false;
     };
     let text = file.text.as_str();
-    let start = (loc.span.start as usize).min(text.len());
-    let end = (loc.span.end as usize).clamp(start, text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let span = clamp_span(db, loc);
+    let (start, end) = (span.start as usize, span.end as usize);
+    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i);
     text.get(line_start..line_end)
         .is_some_and(|l| l.lines().all(|x| x.len() <= MAX_SNIPPET_LINE))
 }
