@@ -84,6 +84,14 @@ fn unknown_policy(reason: &str, loc: Option<&Loc>) -> Policy {
     policy
 }
 
+/// A policy that grants nothing (an attachment that cannot work).
+fn empty_policy(name: &str) -> Policy {
+    let node = Node::new(Value::Object(Vec::new()), Span::default());
+    let mut p = load_policy(&node, None, "", name, None);
+    p.statements.clear();
+    p
+}
+
 /// Loads policy sources once each (a document shared by several roles is reported once).
 struct Loader<'w, 'r, 's> {
     world: &'w mut World,
@@ -120,6 +128,19 @@ impl Loader<'_, '_, '_> {
     /// An attached managed policy (or boundary) by ARN.
     fn managed(&mut self, r: &ManagedRef) -> Policy {
         let arn = match &r.arn {
+            Sym::Known(a) if a.contains("${") => {
+                // A template variable left in a plain string (no `!Sub`): IAM rejects the ARN.
+                if let Some(loc) = &r.loc {
+                    self.reporter
+                        .report(
+                            Rule::InvalidInput,
+                            loc.clone(),
+                            format!("`{a}` is not a valid policy ARN: `${{...}}` is substituted only inside `Fn::Sub`"),
+                        )
+                        .with_help("write it as `!Sub 'arn:${AWS::Partition}:iam::aws:policy/...'`");
+                }
+                return empty_policy(a);
+            }
             Sym::Known(a) => a.clone(),
             Sym::Partial(pieces) => {
                 // `arn:${AWS::Partition}:iam::aws:policy/...`: the document is the same in every partition.
