@@ -155,8 +155,14 @@ fn snippet_fits(db: &SourceDb, loc: &Loc) -> bool {
     let text = file.text.as_str();
     let span = clamp_span(db, loc);
     let (start, end) = (span.start as usize, span.end as usize);
-    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-    let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i);
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i);
     text.get(line_start..line_end)
         .is_some_and(|l| l.lines().all(|x| x.len() <= MAX_SNIPPET_LINE))
 }
