@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
@@ -57,7 +58,7 @@ fn realworld_corpus_has_no_crash_and_pinned_findings() {
             !stderr.contains("panicked") && !stderr.contains("bug"),
             "{g:?}: {stderr}"
         );
-        transcript.push_str(&format!("== {} (exit {code})\n{stdout}", files.join(" ")));
+        let _ = write!(transcript, "== {} (exit {code})\n{stdout}", files.join(" "));
     }
     insta::assert_snapshot!("realworld", transcript);
 }
