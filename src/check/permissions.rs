@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Decision, Diagnostic, Loc, Missing, Report, Reporter};
-use crate::iam::{Context, Evaluation, KeyState, Layers, Matched, Request, evaluate};
+use crate::iam::{Context, Evaluation, KeyPolicy, KeyState, Layers, Matched, Request, evaluate};
 use crate::input::cloudformation::RoleLink;
 use crate::model::Sym;
 use crate::model::policy::{Effect, Policy, Statement};
@@ -37,7 +37,7 @@ fn context_for(
     region: Option<&str>,
 ) -> Context {
     let mut cx = Context::unknown_by_default();
-    if let Some(arn) = &role.arn {
+    if let Some(arn) = role.arn.as_deref().filter(|a| !a.contains("${")) {
         cx.add_value("aws:PrincipalArn", arn);
     }
     if let Some(a) = role.account().or(account) {
@@ -393,8 +393,22 @@ impl TaskChecker<'_, '_, '_> {
                     need.action,
                     region.as_deref(),
                 );
+                let key_split = (need.action == "kms:Decrypt")
+                    .then(|| roles.key_policy(&need.resource))
+                    .flatten()
+                    .map(|kp| split_key_policy(kp, &role));
+                let mut l = layers(&identity, boundary.as_deref());
+                let (direct, via_iam);
+                if let Some((d, v)) = &key_split {
+                    direct = [d];
+                    via_iam = [v];
+                    l.key_policy = Some(KeyPolicy {
+                        direct: &direct,
+                        enables_iam: &via_iam,
+                    });
+                }
                 let eval = evaluate(
-                    &layers(&identity, boundary.as_deref()),
+                    &l,
                     &Request {
                         action: need.action,
                         resource: &need.resource,
@@ -781,6 +795,62 @@ fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContex
         pull_through_prefixes: &settings.pull_through_prefixes,
         kms_key_for: &crate::needs::no_kms_keys,
     }
+}
+
+/// The statements of a key policy that name the role (they grant directly) and
+/// those that name the account root (they let IAM policies grant), R40.
+fn split_key_policy(kp: &Policy, role: &RoleSet) -> (Policy, Policy) {
+    use crate::parse::Value;
+    let role_arn = role.arn.clone().unwrap_or_default();
+    let role_account = role.account().map(str::to_string).or_else(|| {
+        role_arn
+            .split(':')
+            .nth(4)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+    });
+    let principals = |st: &Statement| -> Vec<String> {
+        let Some(p) = &st.principal else {
+            return Vec::new();
+        };
+        match &p.value {
+            Value::String(s) => vec![s.to_string()],
+            Value::Object(_) => p
+                .get("AWS")
+                .map(|a| match &a.value {
+                    Value::Array(items) => items
+                        .iter()
+                        .filter_map(Sym::from_node)
+                        .map(|s| s.to_string())
+                        .collect(),
+                    _ => Sym::from_node(a)
+                        .map(|s| vec![s.to_string()])
+                        .unwrap_or_default(),
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    };
+    let names_root = |p: &str| {
+        let account = p
+            .strip_suffix(":root")
+            .and_then(|x| x.split(':').nth(4))
+            .unwrap_or(p);
+        (p.ends_with(":root")
+            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+            && role_account.as_deref().is_none_or(|ra| ra == account)
+    };
+    let mut direct = kp.clone();
+    let mut via_iam = kp.clone();
+    direct.statements.retain(|st| {
+        principals(st)
+            .iter()
+            .any(|p| p == "*" || (!role_arn.is_empty() && *p == role_arn))
+    });
+    via_iam
+        .statements
+        .retain(|st| principals(st).iter().any(|p| names_root(p)));
+    (direct, via_iam)
 }
 
 /// Checks every task definition of the world.

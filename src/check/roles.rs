@@ -60,6 +60,8 @@ pub struct RoleSets {
     trust_only: BTreeMap<String, RoleSet>,
     /// The `--policy` files as one role.
     fallback: Option<RoleSet>,
+    /// Key policies of KMS keys the inputs define, by key ARN (as displayed).
+    key_policies: Vec<(String, Policy)>,
 }
 
 /// A statement that grants everything, present only as Unknown: stands for a
@@ -261,6 +263,7 @@ impl RoleSets {
         let scoped = std::mem::take(&mut world.scoped_roles);
         let policy_files = std::mem::take(&mut world.policy_files);
         let documents = std::mem::take(&mut world.documents);
+        let key_policies = std::mem::take(&mut world.key_policies);
         let mut out = RoleSets::default();
         let mut ld = Loader {
             world,
@@ -268,6 +271,10 @@ impl RoleSets {
             loaded: HashMap::new(),
             managed: HashMap::new(),
         };
+        for (arn, src) in &key_policies {
+            let policy = ld.source(src, PolicyKind::Resource);
+            out.key_policies.push((arn.to_string(), policy));
+        }
         // Bare policy documents are validated even though no role uses them.
         for doc in &documents {
             let kind = if crate::input::iam::names_principals(&doc.node) {
@@ -429,6 +436,15 @@ impl RoleSets {
                 },
             },
         }
+    }
+
+    /// The key policy of a KMS key defined among the inputs.
+    pub fn key_policy(&self, key_arn: &Sym) -> Option<&Policy> {
+        let text = key_arn.to_string();
+        self.key_policies
+            .iter()
+            .find(|(a, _)| *a == text)
+            .map(|(_, p)| p)
     }
 
     /// ECS011 and ECS012 for every role some task definition uses as its execution role.

@@ -70,6 +70,8 @@ pub struct Template {
     /// Pointers of values present only under a condition that cannot be decided.
     pub conditional: Vec<(String, String)>,
     pub ignores: Vec<MetadataIgnore>,
+    /// Key policies of `AWS::KMS::Key` resources, by the key's ARN.
+    pub key_policies: Vec<(Sym, PolicySource)>,
 }
 
 /// A resolved value: a node, or `AWS::NoValue` (the member or element is removed).
@@ -947,6 +949,7 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                 .get("RoleName")
                 .and_then(Node::as_str)
                 .map_or_else(|| m.key.to_string(), str::to_string),
+            arn: Sym::from_node(&r.get_att(&m.key, "Arn", res.span, 0)).map(|s| s.to_string()),
             loc: Some(Loc::new(file, res.span, rp.clone())),
             policies_listed: true,
             ..RoleInput::default()
@@ -1105,6 +1108,36 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                 ..RoleInput::default()
             });
             entry.inline.push(source.clone());
+        }
+    }
+    // Key policies.
+    for m in resources {
+        let res = &m.value;
+        if res.get("Type").and_then(Node::as_str) != Some("AWS::KMS::Key") {
+            continue;
+        }
+        let pp = child_pointer(&child_pointer("/Resources", &m.key), "Properties");
+        let Some(doc) = res.get("Properties").and_then(|p| p.get("KeyPolicy")) else {
+            continue;
+        };
+        let dp = child_pointer(&pp, "KeyPolicy");
+        let Some(resolved) = r.subtree(doc, &dp) else {
+            continue;
+        };
+        let Ok((node, opaque)) = policy_document(&resolved) else {
+            continue;
+        };
+        if let Some(arn) = Sym::from_node(&r.get_att(&m.key, "Arn", res.span, 0)) {
+            out.key_policies.push((
+                arn,
+                PolicySource {
+                    name: format!("the key policy of {}", m.key),
+                    file: Some(file),
+                    pointer: dp,
+                    node,
+                    opaque,
+                },
+            ));
         }
     }
     // KMS keys of secrets.
