@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-const YAML: &str = r#"AWSTemplateFormatVersion: '2010-09-09'
+const YAML: &str = r"AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
   Env:
     Type: String
@@ -71,7 +71,7 @@ Resources:
               awslogs-group: !Ref Logs
               awslogs-region: !Ref AWS::Region
               awslogs-stream-prefix: !Select [0, !Split ['-', 'api-v2']]
-"#;
+";
 
 const JSON: &str = r#"{
   "AWSTemplateFormatVersion": "2010-09-09",

@@ -119,7 +119,7 @@ fn a_suppression_without_reason_is_a_config_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("reason"));
 }
 
-const TEMPLATE: &str = r#"Resources:
+const TEMPLATE: &str = r"Resources:
   Role:
     Type: AWS::IAM::Role
     Properties:
@@ -147,7 +147,7 @@ const TEMPLATE: &str = r#"Resources:
             - {Name: B, ValueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:b-AbCdEf'}
             # ecslint: ignore[ECS105] nothing on the next line needs it
             - {Name: C, ValueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:c-AbCdEf'}
-"#;
+";
 
 #[test]
 fn template_metadata_and_yaml_comments_suppress() {
