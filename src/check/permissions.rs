@@ -417,7 +417,12 @@ fn kms_lookup<'a>(
         let text = resource.to_string();
         for e in &world.kms {
             let entry = e.resource.to_string();
+            // `describe-parameters` gives names, the need a parameter ARN.
             let same = entry == text
+                || (!entry.starts_with("arn:")
+                    && text.split_once(":parameter/").is_some_and(|(_, name)| {
+                        entry.strip_prefix('/').unwrap_or(&entry) == name
+                    }))
                 || (resource.is_known()
                     && e.resource.known().is_some_and(|pat| {
                         crate::iam::matcher::Pattern::resource(pat).matches(&text)
@@ -519,7 +524,7 @@ impl TaskChecker<'_, '_, '_> {
                     );
                     d.with_help("grant `ecr:GetAuthorizationToken` on `*` without the VPC condition: the call goes through the Fargate-owned network interface, not the task's");
                     d.fix = Some(
-                        serde_json::json!({"statement": {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}}),
+                        serde_json::json!({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}),
                     );
                     continue;
                 }
@@ -585,7 +590,7 @@ impl TaskChecker<'_, '_, '_> {
             d.missing = missing;
             let pairs: Vec<&Need> = group.iter().map(|o| o.need).collect();
             let stmt = grant_statement(&pairs);
-            d.fix = Some(serde_json::json!({ "statement": stmt }));
+            d.fix = Some(stmt);
             d.with_help("add this statement to the execution role's policy:");
             for o in &group {
                 for m in &o.eval.matched {
@@ -694,7 +699,7 @@ impl TaskChecker<'_, '_, '_> {
                 format!("the field that needs it ({})", field_rule.code()),
             );
             let pairs: Vec<&Need> = outs.iter().map(|o| o.need).collect();
-            d.fix = Some(serde_json::json!({ "statement": grant_statement(&pairs) }));
+            d.fix = Some(grant_statement(&pairs));
         };
         for (loc, outs) in at_conditions {
             emit(loc, &outs, self);
