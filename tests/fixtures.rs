@@ -16,28 +16,28 @@ use serde::Deserialize;
 /// `case.toml`: the hand-written truth of a case.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CaseToml {
+struct CaseToml {
     /// Extra command-line arguments, e.g. `["--region", "eu-west-1"]`.
     #[serde(default)]
-    pub args: Vec<String>,
+    args: Vec<String>,
     /// Files of the case passed as `--policy`; every other file is passed as a path.
     #[serde(default)]
-    pub policy: Vec<String>,
+    policy: Vec<String>,
     /// The exact set of findings expected (empty for a pass case).
     #[serde(default)]
-    pub expect: Vec<Expect>,
+    expect: Vec<Expect>,
     /// Why the case exists, when the scenario name is not enough.
     #[serde(default)]
-    pub note: Option<String>,
+    note: Option<String>,
 }
 
 /// One expected finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Expect {
-    pub code: String,
-    pub file: String,
-    pub pointer: String,
+struct Expect {
+    code: String,
+    file: String,
+    pointer: String,
 }
 
 /// Files of a case directory that are not inputs.
@@ -49,7 +49,7 @@ const NOT_INPUTS: &[&str] = &[
 ];
 
 /// The input files of a case (sorted), and whether it carries its own config.
-pub fn case_inputs(dir: &Path) -> (Vec<String>, bool) {
+fn case_inputs(dir: &Path) -> (Vec<String>, bool) {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -179,11 +179,7 @@ fn check_case(case_toml: &Path) -> Vec<String> {
             "findings differ from `[[expect]]`: expected but not found {missing:?}; found but not expected {extra:?} (all found: {found:?})"
         ));
     }
-    let want_status = if diagnostics.iter().any(|d| d["severity"] == "error") {
-        1
-    } else {
-        0
-    };
+    let want_status = i32::from(diagnostics.iter().any(|d| d["severity"] == "error"));
     if status != Some(want_status) {
         problems.push(format!("exit code {status:?}, expected {want_status}"));
     }
@@ -194,19 +190,66 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// Every `case.toml` under `fixtures/<rule>/{pass,fail}/`, sorted.
+fn all_cases() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for rule in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let rule = rule.unwrap().path();
+        for kind in ["pass", "fail"] {
+            let Ok(cases) = std::fs::read_dir(rule.join(kind)) else {
+                continue;
+            };
+            for case in cases {
+                let case = case.unwrap().path().join("case.toml");
+                if case.is_file() {
+                    out.push(case);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn case_name(case_toml: &Path) -> String {
+    let dir = case_toml.parent().unwrap();
+    dir.strip_prefix(fixtures_dir())
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+/// The JSON findings of every case against its `[[expect]]` list; all broken cases at once.
 #[test]
-fn every_fixture_case() {
+fn every_fixture_meets_its_expectations() {
+    let cases = all_cases();
+    assert!(cases.len() > 50, "only {} fixture cases found", cases.len());
     let mut broken: Vec<String> = Vec::new();
+    for path in &cases {
+        let name = case_name(path);
+        let note = toml::from_str::<CaseToml>(&std::fs::read_to_string(path).unwrap())
+            .ok()
+            .and_then(|c| c.note);
+        for problem in check_case(path) {
+            match &note {
+                Some(note) => broken.push(format!("{name}: {problem} (the case: {note})")),
+                None => broken.push(format!("{name}: {problem}")),
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "{} broken fixture expectations:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+/// The `human` rendering of every case, snapshotted beside it as `expected.snap`.
+#[test]
+fn every_fixture_renders_as_snapshotted() {
     insta::glob!("../fixtures", "*/*/*/case.toml", |path| {
         let dir = path.parent().unwrap();
-        let name = dir
-            .strip_prefix(fixtures_dir())
-            .unwrap()
-            .display()
-            .to_string();
-        for problem in check_case(path) {
-            broken.push(format!("{name}: {problem}"));
-        }
         let case: CaseToml =
             toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_default();
         let (code, _) = code_of(dir);
@@ -216,15 +259,9 @@ fn every_fixture_case() {
         settings.set_prepend_module_to_snapshot(false);
         settings.remove_snapshot_suffix();
         settings.set_input_file(path);
-        settings.set_description(name);
+        settings.set_description(case_name(path));
         settings.bind(|| insta::assert_snapshot!("expected", human));
     });
-    assert!(
-        broken.is_empty(),
-        "{} broken fixture expectations:\n{}",
-        broken.len(),
-        broken.join("\n")
-    );
 }
 
 #[test]

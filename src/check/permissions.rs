@@ -318,9 +318,18 @@ impl TaskChecker<'_, '_, '_> {
                         d.with_help("add `executionRoleArn` naming a role that ECS can assume");
                     }
                 }
+                // Invalid values (ECS002) are reported whether or not there is a role.
+                let _ = needs(&task, &needs_context(self.settings, src), self.reporter);
                 return;
             }
             ResolvedRole::NotFound { looked_for, loc } => {
+                // The trust policy may still be known (`get-role` output).
+                if let RoleLink::External(Sym::Known(arn), _) = &src.execution_role {
+                    let name = crate::model::role::role_name_from_arn(arn);
+                    results
+                        .execution_roles
+                        .insert(RoleKey::Named(name.to_string()));
+                }
                 // Only worth saying when something needs the role.
                 let cx = needs_context(self.settings, src);
                 let kms = kms_lookup(self.world, self.settings);
@@ -328,8 +337,8 @@ impl TaskChecker<'_, '_, '_> {
                     kms_key_for: &kms,
                     ..cx
                 };
-                let mut scratch = Reporter::new(self.reporter.settings());
-                let found = needs(&task, &cx, &mut scratch);
+                // Invalid values (ECS002) are reported whether or not the role is known.
+                let found = needs(&task, &cx, self.reporter);
                 if !found.is_empty() {
                     let at = loc.unwrap_or_else(|| task.loc.clone());
                     let d = self.reporter.report(
