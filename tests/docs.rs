@@ -594,3 +594,128 @@ fn only_restriction_rules_may_say_why_restrict_this() {
         Vec::<String>::new()
     );
 }
+
+/// Rules whose examples cannot run yet because the rule is not implemented. This list
+/// must only shrink: the test fails when a listed rule's failing example starts to
+/// report its finding.
+const EXAMPLES_NOT_RUNNABLE_YET: &[Rule] = &[
+    Rule::UnknownAction,
+    Rule::BroadSecretAccess,
+    Rule::UnusedGrant,
+    Rule::PlaintextSecret,
+    Rule::ResourceMismatch,
+    Rule::UnusedSuppression,
+];
+
+/// Whether an example file goes to `--policy`: its title says `policy` and it is a JSON
+/// object with a top-level `Statement`.
+fn is_policy_file(file: &ExampleFile) -> bool {
+    file.lang == "json"
+        && file.title.contains("policy")
+        && serde_json::from_str::<serde_json::Value>(&file.content)
+            .is_ok_and(|v| v.get("Statement").is_some())
+}
+
+/// Writes a case's files to a fresh directory and runs `ecslint check --select CODE
+/// --format json` there; returns the codes found, or what went wrong.
+fn run_example(rule: Rule, files: &[ExampleFile]) -> Result<Vec<String>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    for file in files {
+        std::fs::write(dir.path().join(&file.title), &file.content).unwrap();
+    }
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("ecslint"));
+    cmd.current_dir(dir.path()).args([
+        "check",
+        "--select",
+        rule.code(),
+        "--format",
+        "json",
+        "--color",
+        "never",
+    ]);
+    if !files.iter().any(|f| f.title == "ecslint.toml") {
+        cmd.arg("--no-config");
+    }
+    for file in files.iter().filter(|f| is_policy_file(f)) {
+        cmd.args(["--policy", &file.title]);
+    }
+    for file in files
+        .iter()
+        .filter(|f| !is_policy_file(f) && f.title != "ecslint.toml")
+    {
+        cmd.arg(&file.title);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(2) || !stderr.is_empty() {
+        return Err(format!(
+            "the run failed ({:?}): {stderr}",
+            out.status.code()
+        ));
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    Ok(json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["pointer"].as_str().unwrap()
+            )
+        })
+        .collect())
+}
+
+#[test]
+fn every_example_runs_as_documented() {
+    let mut problems = Vec::new();
+    for &rule in Rule::ALL {
+        let cases = example_cases(rule.doc()).unwrap().unwrap();
+        let failing = run_example(rule, &cases.failing);
+        let waiting = EXAMPLES_NOT_RUNNABLE_YET.contains(&rule);
+        match (&failing, waiting) {
+            (Ok(found), false) if found.len() == 1 && found[0].starts_with(rule.code()) => {}
+            (Ok(found), false) => problems.push(format!(
+                "{rule}: the failing example should give exactly one {rule} finding, got {found:?}"
+            )),
+            (Ok(found), true) if found.iter().any(|f| f.starts_with(rule.code())) => {
+                problems.push(format!(
+                    "{rule}: its example now reports: remove it from EXAMPLES_NOT_RUNNABLE_YET"
+                ));
+            }
+            (Ok(_), true) => continue,
+            (Err(e), _) => problems.push(format!("{rule}: failing example: {e}")),
+        }
+        match run_example(rule, &cases.passing) {
+            Ok(found) if found.is_empty() => {}
+            Ok(found) => problems.push(format!(
+                "{rule}: the passing example should give no finding, got {found:?}"
+            )),
+            Err(e) => problems.push(format!("{rule}: passing example: {e}")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn policy_files_are_told_apart() {
+    let file = |title: &str, content: &str| ExampleFile {
+        lang: "json".into(),
+        title: title.into(),
+        content: content.into(),
+        expect: None,
+        line: 1,
+    };
+    assert!(is_policy_file(&file(
+        "exec-policy.json",
+        r#"{"Statement": []}"#
+    )));
+    assert!(!is_policy_file(&file("trust.json", r#"{"Statement": []}"#)));
+    assert!(!is_policy_file(&file(
+        "get-role-policy.json",
+        r#"{"RoleName": "r", "PolicyDocument": {"Statement": []}}"#
+    )));
+}

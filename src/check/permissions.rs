@@ -326,9 +326,18 @@ impl TaskChecker<'_, '_, '_> {
                         d.with_help("add `executionRoleArn` naming a role that ECS can assume");
                     }
                 }
+                // Invalid values (ECS002) are reported whether or not there is a role.
+                let _ = needs(&task, &needs_context(self.settings, src), self.reporter);
                 return;
             }
             ResolvedRole::NotFound { looked_for, loc } => {
+                // The trust policy may still be known (`get-role` output).
+                if let RoleLink::External(Sym::Known(arn), _) = &src.execution_role {
+                    let name = crate::model::role::role_name_from_arn(arn);
+                    results
+                        .execution_roles
+                        .insert(RoleKey::Named(name.to_string()));
+                }
                 // Only worth saying when something needs the role.
                 let cx = needs_context(self.settings, src);
                 let kms = kms_lookup(self.world, self.settings);
@@ -336,8 +345,8 @@ impl TaskChecker<'_, '_, '_> {
                     kms_key_for: &kms,
                     ..cx
                 };
-                let mut scratch = Reporter::new(self.reporter.settings());
-                let found = needs(&task, &cx, &mut scratch);
+                // Invalid values (ECS002) are reported whether or not the role is known.
+                let found = needs(&task, &cx, self.reporter);
                 if !found.is_empty() {
                     let at = loc.unwrap_or_else(|| task.loc.clone());
                     let d = self.reporter.report(
@@ -439,7 +448,12 @@ fn kms_lookup<'a>(
         let text = resource.to_string();
         for e in &world.kms {
             let entry = e.resource.to_string();
+            // `describe-parameters` gives names, the need a parameter ARN.
             let same = entry == text
+                || (!entry.starts_with("arn:")
+                    && text.split_once(":parameter/").is_some_and(|(_, name)| {
+                        entry.strip_prefix('/').unwrap_or(&entry) == name
+                    }))
                 || (resource.is_known()
                     && e.resource.known().is_some_and(|pat| {
                         crate::iam::matcher::Pattern::resource(pat).matches(&text)
@@ -541,7 +555,7 @@ impl TaskChecker<'_, '_, '_> {
                     );
                     d.with_help("grant `ecr:GetAuthorizationToken` on `*` without the VPC condition: the call goes through the Fargate-owned network interface, not the task's");
                     d.fix = Some(
-                        serde_json::json!({"statement": {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}}),
+                        serde_json::json!({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}),
                     );
                     continue;
                 }
@@ -607,7 +621,7 @@ impl TaskChecker<'_, '_, '_> {
             d.missing = missing;
             let pairs: Vec<&Need> = group.iter().map(|o| o.need).collect();
             let stmt = grant_statement(&pairs);
-            d.fix = Some(serde_json::json!({ "statement": stmt }));
+            d.fix = Some(stmt);
             d.with_help("add this statement to the execution role's policy:");
             for o in &group {
                 for m in &o.eval.matched {
@@ -716,7 +730,7 @@ impl TaskChecker<'_, '_, '_> {
                 format!("the field that needs it ({})", field_rule.code()),
             );
             let pairs: Vec<&Need> = outs.iter().map(|o| o.need).collect();
-            d.fix = Some(serde_json::json!({ "statement": grant_statement(&pairs) }));
+            d.fix = Some(grant_statement(&pairs));
         };
         for (loc, outs) in at_conditions {
             emit(loc, &outs, self);

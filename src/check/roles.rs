@@ -418,7 +418,15 @@ impl RoleSets {
                     return ResolvedRole::Found(std::borrow::Cow::Borrowed(set));
                 }
                 match self.fallback_for(name.as_deref(), None) {
-                    Some(set) => ResolvedRole::Found(std::borrow::Cow::Owned(set)),
+                    Some(mut set) => {
+                        // `aws:PrincipalArn` is the role's ARN, known from `executionRoleArn`.
+                        if let (None, Sym::Known(s)) = (&set.arn, sym)
+                            && s.starts_with("arn:")
+                        {
+                            set.arn = Some(s.clone());
+                        }
+                        ResolvedRole::Found(std::borrow::Cow::Owned(set))
+                    }
                     None => ResolvedRole::NotFound {
                         looked_for: match &name {
                             Some(n) => format!("the role `{n}` (from `{sym}`)"),

@@ -215,6 +215,9 @@ pub fn grant_text(sym: &Sym) -> String {
                     out.push_str("REGION");
                 } else if lower == "account" || lower == "aws::accountid" {
                     out.push_str("ACCOUNT");
+                } else if h.ends_with(".Suffix") {
+                    // A template secret's random suffix: grant it as `-??????`.
+                    out.push_str("??????");
                 } else if is_placeholder(&h) {
                     out.push_str(&h);
                 } else {
