@@ -604,7 +604,6 @@ const EXAMPLES_NOT_RUNNABLE_YET: &[Rule] = &[
     Rule::UnusedGrant,
     Rule::PlaintextSecret,
     Rule::ResourceMismatch,
-    Rule::UnusedSuppression,
 ];
 
 /// Whether an example file goes to `--policy`: its title says `policy` and it is a JSON

@@ -22,9 +22,10 @@ pub fn load_config(explicit: Option<&Path>, no_config: bool) -> anyhow::Result<C
     }
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|d| config::discover(&d)),
+        // A discovered config is shown relative to the current directory.
+        None => std::env::current_dir().ok().and_then(|d| {
+            config::discover(&d).map(|p| p.strip_prefix(&d).map(Path::to_path_buf).unwrap_or(p))
+        }),
     };
     match path {
         Some(p) => Ok(config::load(&p)?),
