@@ -795,7 +795,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         if self.task.can_run_on_fargate() {
             self.invalid(
                 &kind.loc,
-                "FireLens `config-file-type` `s3` is not supported on Fargate, only `file`"
+                "`config-file-type` `s3` is not supported by FireLens on Fargate, only `file`"
                     .to_string(),
             );
             return;
@@ -1633,7 +1633,7 @@ mod tests {
             vec![(
                 "/containerDefinitions/0/firelensConfiguration/options/config-file-type"
                     .to_string(),
-                "FireLens `config-file-type` `s3` is not supported on Fargate, only `file`"
+                "`config-file-type` `s3` is not supported by FireLens on Fargate, only `file`"
                     .to_string()
             )]
         );
