@@ -24,8 +24,10 @@ fn messages_follow_the_convention() {
     snapshots(&root.join("fixtures"), &mut files);
     snapshots(&root.join("tests/snapshots"), &mut files);
     assert!(files.len() > 100, "the fixtures' snapshots are found");
-    let header = regex::Regex::new(r"^(?:error|warning|note|help)(?:\[ECS\d{3}\])?: (.*)$").unwrap();
-    let gcc = regex::Regex::new(r"^.+:\d+:\d+: (?:error|warning|note): (.*) \[ECS\d{3}\]$").unwrap();
+    let header =
+        regex::Regex::new(r"^(?:error|warning|note|help)(?:\[ECS\d{3}\])?: (.*)$").unwrap();
+    let gcc =
+        regex::Regex::new(r"^.+:\d+:\d+: (?:error|warning|note): (.*) \[ECS\d{3}\]$").unwrap();
     let mut problems = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();

@@ -240,6 +240,7 @@ fn contribute(
             }
             out.scoped_roles.extend(p.roles);
             out.iam.kms.extend(p.kms);
+            out.key_policies.extend(p.key_policies);
             out.opaque.extend(p.opaque);
         }
         Shape::Unknown => {

@@ -47,6 +47,8 @@ pub struct Plan {
     pub region: Option<String>,
     /// The account, from a `data.aws_caller_identity` in the plan's state.
     pub account: Option<String>,
+    /// Key policies of `aws_kms_key` resources, by the key's ARN.
+    pub key_policies: Vec<(Sym, PolicySource)>,
     /// Regions of the file whose inner locations all report one pointer (embedded JSON strings).
     pub opaque: Vec<(Span, String)>,
 }
@@ -478,6 +480,41 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                         key: Sym::from_node(k).unwrap_or(Sym::Known(String::new())),
                         loc: Some(Loc::new(file, k.span, child_pointer(&r.pointer, key_attr))),
                     });
+                } else if let Some(key) = config_references(root, &r.address, key_attr)
+                    .into_iter()
+                    .find(|x| x.starts_with("aws_kms_key.") || x.contains(".aws_kms_key."))
+                {
+                    // Known only after apply: the key's ARN stays a labelled hole, the
+                    // same one its key policy is filed under.
+                    let key = key.trim_end_matches(".key_id").trim_end_matches(".arn");
+                    out.kms.push(KmsEntry {
+                        resource,
+                        key: Sym::Partial(vec![Piece::Hole(format!("{key}.arn").into())]),
+                        loc: Some(Loc::new(file, r.values.span, r.pointer.clone())),
+                    });
+                }
+            }
+            "aws_kms_key" => {
+                if let Some(doc) = r
+                    .values
+                    .get("policy")
+                    .filter(|p| p.as_str().is_some_and(|s| !s.is_empty()))
+                {
+                    let arn = string_at(r.values, "arn").map_or_else(
+                        || Sym::Partial(vec![Piece::Hole(format!("{}.arn", r.address).into())]),
+                        |a| Sym::Known(a.to_string()),
+                    );
+                    let name = format!("the key policy of {}", r.address);
+                    if let Some(src) = policy_from_string(
+                        src,
+                        file,
+                        doc,
+                        &child_pointer(&r.pointer, "policy"),
+                        &name,
+                        &mut out.opaque,
+                    ) {
+                        out.key_policies.push((arn, src));
+                    }
                 }
             }
             _ => {}
