@@ -60,6 +60,8 @@ pub struct RoleSets {
     trust_only: BTreeMap<String, RoleSet>,
     /// The `--policy` files as one role.
     fallback: Option<RoleSet>,
+    /// Every policy document read from a file, once, with its kind (for the hygiene rules).
+    loaded: Vec<(PolicyKind, Policy)>,
 }
 
 /// A statement that grants everything, present only as Unknown: stands for a
@@ -90,6 +92,8 @@ struct Loader<'w, 'r, 's> {
     reporter: &'r mut Reporter<'s>,
     loaded: HashMap<(Option<FileId>, String), Policy>,
     managed: HashMap<String, Option<Policy>>,
+    /// What `loaded` holds, in load order, with each document's kind.
+    order: Vec<(PolicyKind, Policy)>,
 }
 
 impl Loader<'_, '_, '_> {
@@ -114,6 +118,7 @@ impl Loader<'_, '_, '_> {
             }
         }
         self.loaded.insert(key, policy.clone());
+        self.order.push((kind, policy.clone()));
         policy
     }
 
@@ -246,6 +251,7 @@ impl RoleSets {
             reporter,
             loaded: HashMap::new(),
             managed: HashMap::new(),
+            order: Vec::new(),
         };
         // Bare policy documents are validated even though no role uses them.
         for doc in &documents {
@@ -324,7 +330,19 @@ impl RoleSets {
                 ..RoleSet::default()
             });
         }
+        out.loaded = std::mem::take(&mut ld.order);
         out
+    }
+
+    /// Every policy document read from a file (identity, trust, `--policy`, bare
+    /// documents, customer managed), once each, in load order; never AWS managed ones.
+    pub fn loaded_policies(&self) -> &[(PolicyKind, Policy)] {
+        &self.loaded
+    }
+
+    /// The roles whose policies the inputs describe (by name and in templates).
+    pub fn described(&self) -> impl Iterator<Item = &RoleSet> {
+        self.by_name.values().chain(self.scoped.values())
     }
 
     fn fallback_for(&self, name: Option<&str>, extra: Option<&RoleSet>) -> Option<RoleSet> {
