@@ -2,9 +2,10 @@
 //! (or a URL with a password in it) that holds a literal value. The heuristics
 //! are fixed by SPEC §3.4; the value itself never appears in any output.
 
-use crate::diagnostic::Reporter;
+use crate::diagnostic::{Diagnostic, Reporter};
 use crate::model::task::{EnvVar, TaskDefinition};
 use crate::rules::Rule;
+use crate::source::{FileId, SourceDb, SourceFile};
 
 /// Segments that make a name secret-like when a segment contains them.
 const CONTAINED: [&str; 3] = ["PASSWORD", "PASSWD", "SECRET"];
@@ -181,9 +182,72 @@ fn check_entry(
     ));
 }
 
+/// A copy of the sources in which the values ECS204 reports are masked with `*`
+/// (byte for byte, quotes and line breaks kept, so every offset stays valid), for
+/// output that shows source snippets; `None` when nothing needs masking.
+pub fn redact_sources(diagnostics: &[Diagnostic], db: &SourceDb) -> Option<SourceDb> {
+    let spans: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::PlaintextSecret)
+        .map(|d| (d.primary.file, d.primary.span))
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    let mut out = SourceDb::new();
+    let mut id = 0u32;
+    while let Some(file) = db.get(FileId(id)) {
+        let mut bytes = file.text.clone().into_bytes();
+        for (_, span) in spans.iter().filter(|(f, _)| *f == FileId(id)) {
+            let (start, end) = (span.start as usize, (span.end as usize).min(bytes.len()));
+            let Some(value) = bytes.get_mut(start..end) else {
+                continue;
+            };
+            let quoted = value.len() >= 2
+                && matches!(value.first(), Some(b'"' | b'\''))
+                && value.first() == value.last();
+            let len = value.len();
+            for (i, b) in value.iter_mut().enumerate() {
+                if !(quoted && (i == 0 || i + 1 == len)) && *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        out.push(SourceFile::new(file.name.clone(), text));
+        id += 1;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacts_reported_values_only() {
+        let text = "{\"a\": \"pässword\", \"b\": \"keep\"}";
+        let mut db = SourceDb::new();
+        let file = db.add("td.json", text);
+        let start = u32::try_from(text.find("\"p").unwrap()).unwrap();
+        let end = u32::try_from(text.find(", \"b").unwrap()).unwrap();
+        let settings = crate::diagnostic::RuleSettings::default();
+        let mut reporter = Reporter::new(&settings);
+        reporter.report(
+            Rule::PlaintextSecret,
+            crate::diagnostic::Loc::new(file, crate::parse::Span { start, end }, "/a"),
+            "x",
+        );
+        let diagnostics = reporter.into_diagnostics();
+        let redacted = redact_sources(&diagnostics, &db).unwrap();
+        assert_eq!(
+            redacted.text(file),
+            "{\"a\": \"*********\", \"b\": \"keep\"}"
+        );
+        assert_eq!(redacted.text(file).len(), text.len());
+        assert_eq!(redacted.name(file), "td.json");
+        assert!(redact_sources(&[], &db).is_none());
+    }
 
     #[test]
     fn secret_like_names() {
