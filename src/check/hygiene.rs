@@ -22,7 +22,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Reporter;
+use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
 use crate::model::policy::{Policy, PolicyKind};
+use crate::model::task::{Field, TaskDefinition};
 use crate::needs::Need;
 use crate::rules::unused_grant::Usage;
 use crate::rules::{broad_secret_access, resource_mismatch, unknown_action, unused_grant};
@@ -49,12 +51,81 @@ pub struct RoleUse {
     pub needs: Vec<(&'static str, String)>,
     /// Some task definition reads a secret or a parameter (whose key may be unknown).
     pub reads_secrets: bool,
+    /// Actions a value unknown offline may need (an image given by a template
+    /// parameter may be an ECR image).
+    pub maybe: Vec<&'static str>,
+    /// A value unknown offline hides needs of other kinds: ECS203 does not judge the role.
+    pub incomplete: bool,
+}
+
+/// The pull actions an image ecslint cannot see may need.
+const ECR_PULL: [&str; 5] = [
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchImportUpstreamImage",
+    "ecr:CreateRepository",
+];
+
+fn wholly_unknown(f: Option<&Field>) -> bool {
+    f.is_some_and(|f| is_wholly_unknown(&placeholders_to_holes(&f.value)))
+}
+
+/// Whether some image may be an ECR image that ecslint cannot see (missing, or
+/// written with unresolved parts that do not parse as an ECR image), and whether
+/// another need-giving field is wholly unknown (so its needs are unknown).
+fn hidden_needs(task: &TaskDefinition) -> (bool, bool) {
+    let mut ecr = false;
+    let mut other = false;
+    for c in &task.containers {
+        ecr |= match &c.image {
+            None => true,
+            Some(f) => {
+                let v = placeholders_to_holes(&f.value);
+                !v.is_known() && parse_ecr_image(&v).is_none()
+            }
+        };
+        let secrets = c
+            .secrets
+            .iter()
+            .chain(c.log_configuration.iter().flat_map(|l| &l.secret_options));
+        other |= wholly_unknown(c.credentials_parameter.as_ref())
+            || secrets
+                .into_iter()
+                .any(|s| wholly_unknown(s.value_from.as_ref()))
+            || c.environment_files
+                .iter()
+                .any(|e| wholly_unknown(e.value.as_ref()))
+            || c.credential_specs.iter().any(|f| wholly_unknown(Some(f)))
+            || c.log_configuration.as_ref().is_some_and(|l| {
+                wholly_unknown(l.log_driver.as_ref())
+                    || wholly_unknown(l.options.get("awslogs-group"))
+            })
+            || c.firelens_configuration
+                .as_ref()
+                .is_some_and(|fl| wholly_unknown(fl.options.get("config-file-value")));
+    }
+    other |= task
+        .volumes
+        .iter()
+        .filter_map(|v| v.fsx.as_ref())
+        .any(|fsx| wholly_unknown(fsx.credentials_parameter.as_ref()));
+    (ecr, other)
 }
 
 impl TaskResults {
     /// Records that a task definition uses `role` as its execution role and needs `needs`.
-    pub fn record_use(&mut self, role: &RoleSet, needs: &[Need]) {
+    pub fn record_use(&mut self, role: &RoleSet, task: &TaskDefinition, needs: &[Need]) {
         let entry = self.role_uses.entry(role.name.clone()).or_default();
+        let (ecr, other) = hidden_needs(task);
+        if ecr {
+            for a in ECR_PULL {
+                if !entry.maybe.contains(&a) {
+                    entry.maybe.push(a);
+                }
+            }
+        }
+        entry.incomplete |= other;
         entry.policies.extend(
             role.identity
                 .iter()
@@ -137,11 +208,15 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
             broad_secret_access::check_policy(policy, &used, reporter);
         }
         // ECS203: only where every role holding the policy is an execution role of this run.
-        if !holders.is_empty() && !other_holders.contains(k) && !task_role_holders.contains(k) {
+        if !holders.is_empty()
+            && !other_holders.contains(k)
+            && !task_role_holders.contains(k)
+            && !holders.iter().any(|(_, u)| u.incomplete)
+        {
             let mut usage = Usage::default();
             for (name, u) in holders {
                 usage.roles.push((*name).to_string());
-                for (a, _) in &u.needs {
+                for a in u.needs.iter().map(|(a, _)| a).chain(&u.maybe) {
                     if !usage.actions.contains(a) {
                         usage.actions.push(a);
                     }

@@ -40,6 +40,8 @@ pub struct TaskSource {
     pub logical: Option<String>,
     /// Region known from the input itself (a plan's provider).
     pub region: Option<String>,
+    /// Account known from the input itself (a plan's `aws_caller_identity`).
+    pub account: Option<String>,
 }
 
 /// Everything the inputs of a run say.
@@ -63,6 +65,8 @@ pub struct World {
     /// Values present only under an undecidable template condition.
     pub conditional: Vec<(FileId, String, String)>,
     pub ignores: Vec<MetadataIgnore>,
+    /// Key policies of KMS keys defined in templates, by key ARN.
+    pub key_policies: Vec<(Sym, PolicySource)>,
     pub diagnostics: Vec<Diagnostic>,
     pub run_errors: Vec<RunError>,
     /// Files read (parsed or not).
@@ -78,6 +82,7 @@ struct Contribution {
     opaque: Vec<(Span, String)>,
     conditional: Vec<(String, String)>,
     ignores: Vec<MetadataIgnore>,
+    key_policies: Vec<(Sym, PolicySource)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -172,6 +177,7 @@ fn contribute(
                     scope: None,
                     logical: None,
                     region: None,
+                    account: None,
                 });
             }
         }
@@ -201,12 +207,14 @@ fn contribute(
                     scope: Some(file),
                     logical: None,
                     region: None,
+                    account: None,
                 });
             }
             out.scoped_roles.extend(t.roles);
             out.iam.kms.extend(t.kms);
             out.conditional.extend(t.conditional);
             out.ignores.extend(t.ignores);
+            out.key_policies.extend(t.key_policies);
         }
         Shape::TerraformPlan => {
             let p = terraform::plan(root, &read.source.text, file);
@@ -227,6 +235,7 @@ fn contribute(
                     scope: Some(file),
                     logical: Some(task.address),
                     region: p.region.clone(),
+                    account: p.account.clone(),
                 });
             }
             out.scoped_roles.extend(p.roles);
@@ -385,5 +394,6 @@ fn merge(world: &mut World, id: FileId, c: Contribution) {
         .conditional
         .extend(c.conditional.into_iter().map(|(p, r)| (id, p, r)));
     world.ignores.extend(c.ignores);
+    world.key_policies.extend(c.key_policies);
     world.diagnostics.extend(c.diagnostics);
 }

@@ -52,8 +52,16 @@ pub fn run(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb) 
         run_errors: std::mem::take(&mut world.run_errors),
     };
     report.diagnostics.extend(reporter.into_diagnostics());
+    // A duplicate key inside a policy is reported by the policy loader and by the
+    // input-wide scan: keep one ECS002 per place, the more specific (later) one.
+    let mut seen = std::collections::HashSet::new();
+    report.diagnostics.reverse();
+    report.diagnostics.retain(|d| {
+        d.rule != crate::rules::Rule::InvalidInput || seen.insert((d.primary.file, d.primary.span))
+    });
+    report.diagnostics.reverse();
     permissions::pin_opaque_pointers(&mut report, &world);
-    suppress::apply(&mut report, &world, settings);
+    suppress::apply(&mut report, &mut world, settings);
     let db = std::mem::take(&mut world.db);
     report.sort(&db);
     (report, db)

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Decision, Diagnostic, Loc, Missing, Report, Reporter};
-use crate::iam::{Context, Evaluation, KeyState, Layers, Matched, Request, evaluate};
+use crate::iam::{Context, Evaluation, KeyPolicy, KeyState, Layers, Matched, Request, evaluate};
 use crate::input::cloudformation::RoleLink;
 use crate::model::Sym;
 use crate::model::policy::{Effect, Policy, Statement};
@@ -41,7 +41,7 @@ fn context_for(
     region: Option<&str>,
 ) -> Context {
     let mut cx = Context::unknown_by_default();
-    if let Some(arn) = &role.arn {
+    if let Some(arn) = role.arn.as_deref().filter(|a| !a.contains("${")) {
         cx.add_value("aws:PrincipalArn", arn);
     }
     if let Some(a) = role.account().or(account) {
@@ -123,34 +123,42 @@ fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
                     .is_some_and(|a| crate::iam::matcher::action_matches(a, need.action))
             });
             for e in &st.resource.entries {
+                let loc = p.source.map(|f| Loc::new(f, e.span, e.pointer.clone()));
+                let text = crate::iam::matcher::resource_text(&need.resource);
+                let fits_sym = |sym: &Sym| {
+                    crate::iam::matcher::Pattern::resource_sym(sym).matches_text(&text)
+                        == crate::iam::Tri::T
+                };
+                let with_suffix = |suffix: &str| {
+                    let mut pieces = e.value.pieces();
+                    pieces.push(Piece::Lit(suffix.into()));
+                    Sym::from_pieces(pieces)
+                };
+                let shown = crate::model::arn::grant_text(&e.value);
+                if action_hit && need.action.starts_with("logs:") && fits_sym(&with_suffix(":*")) {
+                    return Some((
+                        loc,
+                        format!(
+                            "`{shown}` names the log group, not its streams: grant `{shown}:*`"
+                        ),
+                    ));
+                }
+                if action_hit
+                    && need.action == "secretsmanager:GetSecretValue"
+                    && fits_sym(&with_suffix("-??????"))
+                {
+                    return Some((
+                        loc,
+                        format!(
+                            "`{shown}` lacks the secret's random suffix: grant `{shown}-??????`"
+                        ),
+                    ));
+                }
                 let Some(pattern) = e.value.known() else {
                     continue;
                 };
-                let loc = p.source.map(|f| Loc::new(f, e.span, e.pointer.clone()));
-                let fits = |pat: &str| {
-                    crate::iam::matcher::Pattern::resource(pat)
-                        .matches_text(&crate::iam::matcher::resource_text(&need.resource))
-                        == crate::iam::Tri::T
-                };
+                let fits = |pat: &str| fits_sym(&Sym::Known(pat.to_string()));
                 if action_hit {
-                    if need.action.starts_with("logs:") && fits(&format!("{pattern}:*")) {
-                        return Some((
-                            loc,
-                            format!(
-                                "`{pattern}` names the log group, not its streams: grant `{pattern}:*`"
-                            ),
-                        ));
-                    }
-                    if need.action == "secretsmanager:GetSecretValue"
-                        && fits(&format!("{pattern}-??????"))
-                    {
-                        return Some((
-                            loc,
-                            format!(
-                                "`{pattern}` lacks the secret's random suffix: grant `{pattern}-??????`"
-                            ),
-                        ));
-                    }
                     if pattern.contains(":parameter//")
                         && fits(&pattern.replace(":parameter//", ":parameter/"))
                     {
@@ -369,7 +377,7 @@ impl TaskChecker<'_, '_, '_> {
             ..cx
         };
         let all = needs(&task, &cx, self.reporter);
-        results.record_use(&role, &all);
+        results.record_use(&role, &task, &all);
         if all.is_empty() {
             return;
         }
@@ -394,8 +402,22 @@ impl TaskChecker<'_, '_, '_> {
                     need.action,
                     region.as_deref(),
                 );
+                let key_split = (need.action == "kms:Decrypt")
+                    .then(|| roles.key_policy(&need.resource))
+                    .flatten()
+                    .map(|kp| split_key_policy(kp, &role));
+                let mut l = layers(&identity, boundary.as_deref());
+                let (direct, via_iam);
+                if let Some((d, v)) = &key_split {
+                    direct = [d];
+                    via_iam = [v];
+                    l.key_policy = Some(KeyPolicy {
+                        direct: &direct,
+                        enables_iam: &via_iam,
+                    });
+                }
                 let eval = evaluate(
-                    &layers(&identity, boundary.as_deref()),
+                    &l,
                     &Request {
                         action: need.action,
                         resource: &need.resource,
@@ -672,7 +694,7 @@ impl TaskChecker<'_, '_, '_> {
             for o in outs {
                 let u = &o.eval.unknowns;
                 why.extend(u.keys.iter().map(|k| format!("the condition key `{k}`")));
-                why.extend(u.holes.iter().map(|h| settle(h)));
+                why.extend(u.holes.iter().filter_map(|h| settle(h)));
                 why.extend(u.presence.iter().cloned());
             }
             why.sort();
@@ -725,8 +747,10 @@ fn dedup_related(d: &mut Diagnostic) {
 }
 
 /// What settles an unknown piece of an ARN.
-fn settle(hole: &str) -> String {
-    match hole {
+fn settle(hole: &str) -> Option<String> {
+    Some(match hole {
+        // Generated at run time: never what decides a grant.
+        "task-id" | "stream" => return None,
         "region" | "AWS::Region" => {
             "the region (give `--region` or `region` in ecslint.toml)".to_string()
         }
@@ -734,7 +758,7 @@ fn settle(hole: &str) -> String {
             "the account (give `--account` or `account` in ecslint.toml)".to_string()
         }
         other => format!("`{other}`, unknown offline"),
-    }
+    })
 }
 
 /// A key ARN from what an input says (`alias/aws/...` is AWS managed: no need).
@@ -776,10 +800,66 @@ fn key_arn(key: &Sym, resource: &Sym) -> Option<Sym> {
 fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContext<'x> {
     NeedsContext {
         region: src.region.as_deref().or(settings.region.as_deref()),
-        account: settings.account.as_deref(),
+        account: src.account.as_deref().or(settings.account.as_deref()),
         pull_through_prefixes: &settings.pull_through_prefixes,
         kms_key_for: &crate::needs::no_kms_keys,
     }
+}
+
+/// The statements of a key policy that name the role (they grant directly) and
+/// those that name the account root (they let IAM policies grant), R40.
+fn split_key_policy(kp: &Policy, role: &RoleSet) -> (Policy, Policy) {
+    use crate::parse::Value;
+    let role_arn = role.arn.clone().unwrap_or_default();
+    let role_account = role.account().map(str::to_string).or_else(|| {
+        role_arn
+            .split(':')
+            .nth(4)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+    });
+    let principals = |st: &Statement| -> Vec<String> {
+        let Some(p) = &st.principal else {
+            return Vec::new();
+        };
+        match &p.value {
+            Value::String(s) => vec![s.to_string()],
+            Value::Object(_) => p
+                .get("AWS")
+                .map(|a| match &a.value {
+                    Value::Array(items) => items
+                        .iter()
+                        .filter_map(Sym::from_node)
+                        .map(|s| s.to_string())
+                        .collect(),
+                    _ => Sym::from_node(a)
+                        .map(|s| vec![s.to_string()])
+                        .unwrap_or_default(),
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    };
+    let names_root = |p: &str| {
+        let account = p
+            .strip_suffix(":root")
+            .and_then(|x| x.split(':').nth(4))
+            .unwrap_or(p);
+        (p.ends_with(":root")
+            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+            && role_account.as_deref().is_none_or(|ra| ra == account)
+    };
+    let mut direct = kp.clone();
+    let mut via_iam = kp.clone();
+    direct.statements.retain(|st| {
+        principals(st)
+            .iter()
+            .any(|p| p == "*" || (!role_arn.is_empty() && *p == role_arn))
+    });
+    via_iam
+        .statements
+        .retain(|st| principals(st).iter().any(|p| names_root(p)));
+    (direct, via_iam)
 }
 
 /// Checks every task definition of the world.

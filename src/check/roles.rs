@@ -60,6 +60,8 @@ pub struct RoleSets {
     trust_only: BTreeMap<String, RoleSet>,
     /// The `--policy` files as one role.
     fallback: Option<RoleSet>,
+    /// Key policies of KMS keys the inputs define, by key ARN (as displayed).
+    key_policies: Vec<(String, Policy)>,
     /// Every policy document read from a file, once, with its kind (for the hygiene rules).
     loaded: Vec<(PolicyKind, Policy)>,
 }
@@ -84,6 +86,14 @@ fn unknown_policy(reason: &str, loc: Option<&Loc>) -> Policy {
         }
     }
     policy
+}
+
+/// A policy that grants nothing (an attachment that cannot work).
+fn empty_policy(name: &str) -> Policy {
+    let node = Node::new(Value::Object(Vec::new()), Span::default());
+    let mut p = load_policy(&node, None, "", name, None);
+    p.statements.clear();
+    p
 }
 
 /// Loads policy sources once each (a document shared by several roles is reported once).
@@ -125,6 +135,19 @@ impl Loader<'_, '_, '_> {
     /// An attached managed policy (or boundary) by ARN.
     fn managed(&mut self, r: &ManagedRef) -> Policy {
         let arn = match &r.arn {
+            Sym::Known(a) if a.contains("${") => {
+                // A template variable left in a plain string (no `!Sub`): IAM rejects the ARN.
+                if let Some(loc) = &r.loc {
+                    self.reporter
+                        .report(
+                            Rule::InvalidInput,
+                            loc.clone(),
+                            format!("`{a}` is not a valid policy ARN: `${{...}}` is substituted only inside `Fn::Sub`"),
+                        )
+                        .with_help("write it as `!Sub 'arn:${AWS::Partition}:iam::aws:policy/...'`");
+                }
+                return empty_policy(a);
+            }
             Sym::Known(a) => a.clone(),
             Sym::Partial(pieces) => {
                 // `arn:${AWS::Partition}:iam::aws:policy/...`: the document is the same in every partition.
@@ -245,6 +268,7 @@ impl RoleSets {
         let scoped = std::mem::take(&mut world.scoped_roles);
         let policy_files = std::mem::take(&mut world.policy_files);
         let documents = std::mem::take(&mut world.documents);
+        let key_policies = std::mem::take(&mut world.key_policies);
         let mut out = RoleSets::default();
         let mut ld = Loader {
             world,
@@ -253,6 +277,10 @@ impl RoleSets {
             managed: HashMap::new(),
             order: Vec::new(),
         };
+        for (arn, src) in &key_policies {
+            let policy = ld.source(src, PolicyKind::Resource);
+            out.key_policies.push((arn.to_string(), policy));
+        }
         // Bare policy documents are validated even though no role uses them.
         for doc in &documents {
             let kind = if crate::input::iam::names_principals(&doc.node) {
@@ -426,6 +454,15 @@ impl RoleSets {
                 },
             },
         }
+    }
+
+    /// The key policy of a KMS key defined among the inputs.
+    pub fn key_policy(&self, key_arn: &Sym) -> Option<&Policy> {
+        let text = key_arn.to_string();
+        self.key_policies
+            .iter()
+            .find(|(a, _)| *a == text)
+            .map(|(_, p)| p)
     }
 
     /// ECS011 and ECS012 for every role some task definition uses as its execution role.

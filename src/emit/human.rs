@@ -144,6 +144,42 @@ fn label_range(db: &SourceDb, loc: &Loc) -> Range<usize> {
     span.start as usize..span.end as usize
 }
 
+/// Longest source line shown as a snippet.
+const MAX_SNIPPET_LINE: usize = 400;
+
+/// Whether the lines of a location are short enough to show.
+fn snippet_fits(db: &SourceDb, loc: &Loc) -> bool {
+    let Some(file) = db.get(loc.file) else {
+        return false;
+    };
+    let text = file.text.as_str();
+    let span = clamp_span(db, loc);
+    let (start, end) = (span.start as usize, span.end as usize);
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i);
+    text.get(line_start..line_end)
+        .is_some_and(|l| l.lines().all(|x| x.len() <= MAX_SNIPPET_LINE))
+}
+
+/// `FILE:LINE:COL (POINTER)` for a location shown without a snippet.
+fn place(db: &SourceDb, loc: &Loc, logical: Option<&str>) -> String {
+    let lc = db.line_col(loc.file, loc.span.start);
+    let mut s = format!("{}:{}:{}", db.name(loc.file), lc.line, lc.column);
+    if let Some(l) = logical {
+        let _ = write!(s, " in `{l}`");
+    }
+    if !loc.pointer.is_empty() {
+        let _ = write!(s, " ({})", loc.pointer);
+    }
+    s
+}
+
 /// Builds the codespan diagnostic of a finding.
 fn to_codespan(d: &Diagnostic, db: &SourceDb) -> CsDiagnostic<FileId> {
     let severity = match d.severity {
@@ -154,9 +190,18 @@ fn to_codespan(d: &Diagnostic, db: &SourceDb) -> CsDiagnostic<FileId> {
     let mut labels = Vec::new();
     let mut notes = Vec::new();
     if db.get(d.primary.file).is_some() {
-        labels.push(
-            Label::primary(d.primary.file, label_range(db, &d.primary)).with_message(d.rule.name()),
-        );
+        if snippet_fits(db, &d.primary) {
+            labels.push(
+                Label::primary(d.primary.file, label_range(db, &d.primary))
+                    .with_message(d.rule.name()),
+            );
+        } else {
+            // A minified file (a Terraform plan is one line): a snippet would be the whole file.
+            notes.push(format!(
+                "note: at {}",
+                place(db, &d.primary, d.logical.as_deref())
+            ));
+        }
     }
     let mut context = Vec::new();
     if let Some(td) = &d.task_definition {
@@ -180,10 +225,13 @@ fn to_codespan(d: &Diagnostic, db: &SourceDb) -> CsDiagnostic<FileId> {
     }
     for r in &d.related {
         match &r.loc {
-            Some(loc) if db.get(loc.file).is_some() => {
+            Some(loc) if db.get(loc.file).is_some() && snippet_fits(db, loc) => {
                 labels.push(
                     Label::secondary(loc.file, label_range(db, loc)).with_message(&r.message),
                 );
+            }
+            Some(loc) if db.get(loc.file).is_some() => {
+                notes.push(format!("note: {} (at {})", r.message, place(db, loc, None)));
             }
             _ => notes.push(format!("note: {}", r.message)),
         }

@@ -166,7 +166,7 @@ fn toks_literal(toks: &[Tok]) -> String {
             Tok::Lit(c) => *c,
             Tok::Star { .. } => '*',
             Tok::One { .. } => '?',
-            Tok::Hole(_) => '\u{fffd}',
+            Tok::Hole { .. } => '\u{fffd}',
         })
         .collect()
 }

@@ -420,7 +420,10 @@ fn substitute(tpl: &[TplPiece], request: &Request, unknowns: &mut Unknowns) -> O
     let mut segment = 0usize;
     for (i, item) in stream.iter().enumerate() {
         match item {
-            None => toks.push(Tok::Hole(0)),
+            None => toks.push(Tok::Hole {
+                label: 0,
+                colon_free: segment < 5,
+            }),
             Some((':', _)) => {
                 segment += 1;
                 toks.push(Tok::Lit(':'));

@@ -25,9 +25,10 @@ pub enum Tok {
     Star { cross: bool },
     /// `?`; `cross` when it may match `:` (the resource part of an ARN).
     One { cross: bool },
-    /// Something unknown in the pattern itself: any string. The label identifies the
-    /// unknown value (see [`hole_label`]); `0` is an anonymous unknown.
-    Hole(u32),
+    /// Something unknown in the pattern itself: any string (without `:` when it lies in
+    /// the first five ARN segments). The label identifies the unknown value (see
+    /// [`hole_label`]); `0` is an anonymous unknown.
+    Hole { label: u32, colon_free: bool },
 }
 
 /// An identity for a labelled hole: two holes with the same label stand for the
@@ -93,7 +94,7 @@ impl Pattern {
                     _ => None,
                 })
                 .collect();
-            let has_hole = toks.iter().any(|t| matches!(t, Tok::Hole(_)));
+            let has_hole = toks.iter().any(|t| matches!(t, Tok::Hole { .. }));
             Shape::Glob { prefix, has_hole }
         };
         Pattern { toks, shape }
@@ -202,7 +203,10 @@ fn resource_toks(
     let mut out = Vec::with_capacity(chars.len());
     for (i, c) in chars.iter().enumerate() {
         match c {
-            Err(label) => out.push(Tok::Hole(*label)),
+            Err(label) => out.push(Tok::Hole {
+                label: *label,
+                colon_free: segment < 5,
+            }),
             Ok(':') => {
                 segment += 1;
                 out.push(Tok::Lit(':'));
@@ -290,7 +294,7 @@ fn closure(toks: &[Tok], set: &mut Bits, mode: Mode) {
     for (j, t) in toks.iter().enumerate() {
         let skips = match t {
             Tok::Star { .. } => true,
-            Tok::Hole(_) => mode == Mode::Possible,
+            Tok::Hole { .. } => mode == Mode::Possible,
             _ => false,
         };
         if set.get(j) && skips {
@@ -319,7 +323,11 @@ fn nfa(toks: &[Tok], text: impl Iterator<Item = TextTok>, mode: Mode) -> bool {
                         Tok::One { cross } if cross || c != ':' => next.set(j + 1),
                         Tok::Star { cross } if cross || c != ':' => next.set(j),
                         // An unknown pattern piece may contain anything, but not for certain.
-                        Tok::Hole(_) if mode == Mode::Possible => next.set(j),
+                        Tok::Hole { colon_free, .. }
+                            if mode == Mode::Possible && !(colon_free && c == ':') =>
+                        {
+                            next.set(j);
+                        }
                         _ => {}
                     }
                 }
@@ -333,7 +341,7 @@ fn nfa(toks: &[Tok], text: impl Iterator<Item = TextTok>, mode: Mode) -> bool {
                         match *tok {
                             Tok::Star { cross } if cross || colon_free => next.set(j),
                             // The same unknown value on both sides.
-                            Tok::Hole(l) if l == label && l != 0 => next.set(j + 1),
+                            Tok::Hole { label: l, .. } if l == label && l != 0 => next.set(j + 1),
                             _ => {}
                         }
                     }

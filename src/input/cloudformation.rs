@@ -70,6 +70,8 @@ pub struct Template {
     /// Pointers of values present only under a condition that cannot be decided.
     pub conditional: Vec<(String, String)>,
     pub ignores: Vec<MetadataIgnore>,
+    /// Key policies of `AWS::KMS::Key` resources, by the key's ARN.
+    pub key_policies: Vec<(Sym, PolicySource)>,
 }
 
 /// A resolved value: a node, or `AWS::NoValue` (the member or element is removed).
@@ -802,6 +804,52 @@ impl Resolver<'_> {
     }
 }
 
+/// Both branches of an undecidable `Fn::If` around a role: the same role either way
+/// (a role the template creates under the condition, or the same name given as an
+/// ARN otherwise) links to it; anything else stays unknown.
+fn undecided_role_link(
+    r: &Resolver<'_>,
+    a: &Node,
+    b: &Node,
+    file: FileId,
+    pointer: &str,
+    loc: Loc,
+) -> RoleLink {
+    let link = |n: &Node| role_link(r, Some(n), file, pointer, r.subtree(n, pointer).as_ref());
+    let (la, lb) = (link(a), link(b));
+    let name_of = |l: &RoleLink| -> Option<String> {
+        match l {
+            RoleLink::Template(key) => {
+                let id = key.strip_prefix("logical:")?;
+                Some(
+                    r.resource_prop(id, "RoleName", 0)
+                        .and_then(|n| Sym::from_node(&n))
+                        .map_or_else(|| id.to_string(), |s| s.to_string()),
+                )
+            }
+            RoleLink::External(sym, _) => sym.to_string().rsplit('/').next().map(str::to_string),
+            _ => None,
+        }
+    };
+    match (&la, &lb) {
+        _ if la == lb => la,
+        (RoleLink::Template(_), RoleLink::External(..))
+        | (RoleLink::External(..), RoleLink::Template(_))
+            if name_of(&la).is_some() && name_of(&la) == name_of(&lb) =>
+        {
+            if matches!(la, RoleLink::Template(_)) {
+                la
+            } else {
+                lb
+            }
+        }
+        _ => RoleLink::Unknown(
+            "a role chosen by an undecidable template condition".to_string(),
+            loc,
+        ),
+    }
+}
+
 /// How a role property names a role.
 fn role_link(
     r: &Resolver<'_>,
@@ -825,7 +873,7 @@ fn role_link(
                 match r.named_condition(l[0].as_str().unwrap_or(""), 0) {
                     Some(true) => node = &l[1],
                     Some(false) => node = &l[2],
-                    None => break,
+                    None => return undecided_role_link(r, &l[1], &l[2], file, pointer, loc),
                 }
             }
             _ => break,
@@ -858,12 +906,8 @@ fn role_link(
         Some(Sym::Partial(p)) => {
             // A role ARN whose name is known is enough to look the role up.
             let sym = Sym::Partial(p);
-            let tail_known = match &sym {
-                Sym::Partial(p) => {
-                    matches!(p.last(), Some(Piece::Lit(l)) if l.contains("role/") || !l.contains(':'))
-                }
-                Sym::Known(_) => true,
-            };
+            let tail_known = sym.to_string().contains(":role/")
+                || matches!(&sym, Sym::Partial(p) if matches!(p.last(), Some(Piece::Lit(l)) if !l.contains(':')));
             if tail_known {
                 RoleLink::External(sym, loc)
             } else {
@@ -905,6 +949,7 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                 .get("RoleName")
                 .and_then(Node::as_str)
                 .map_or_else(|| m.key.to_string(), str::to_string),
+            arn: Sym::from_node(&r.get_att(&m.key, "Arn", res.span, 0)).map(|s| s.to_string()),
             loc: Some(Loc::new(file, res.span, rp.clone())),
             policies_listed: true,
             ..RoleInput::default()
@@ -1063,6 +1108,36 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                 ..RoleInput::default()
             });
             entry.inline.push(source.clone());
+        }
+    }
+    // Key policies.
+    for m in resources {
+        let res = &m.value;
+        if res.get("Type").and_then(Node::as_str) != Some("AWS::KMS::Key") {
+            continue;
+        }
+        let pp = child_pointer(&child_pointer("/Resources", &m.key), "Properties");
+        let Some(doc) = res.get("Properties").and_then(|p| p.get("KeyPolicy")) else {
+            continue;
+        };
+        let dp = child_pointer(&pp, "KeyPolicy");
+        let Some(resolved) = r.subtree(doc, &dp) else {
+            continue;
+        };
+        let Ok((node, opaque)) = policy_document(&resolved) else {
+            continue;
+        };
+        if let Some(arn) = Sym::from_node(&r.get_att(&m.key, "Arn", res.span, 0)) {
+            out.key_policies.push((
+                arn,
+                PolicySource {
+                    name: format!("the key policy of {}", m.key),
+                    file: Some(file),
+                    pointer: dp,
+                    node,
+                    opaque,
+                },
+            ));
         }
     }
     // KMS keys of secrets.

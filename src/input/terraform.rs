@@ -45,6 +45,8 @@ pub struct Plan {
     pub kms: Vec<KmsEntry>,
     /// The provider's region, when the configuration names it.
     pub region: Option<String>,
+    /// The account, from a `data.aws_caller_identity` in the plan's state.
+    pub account: Option<String>,
     /// Regions of the file whose inner locations all report one pointer (embedded JSON strings).
     pub opaque: Vec<(Span, String)>,
 }
@@ -66,7 +68,10 @@ fn resources(module: &Node, pointer: String) -> Vec<Res<'_>> {
             let lp = child_pointer(&p, "resources");
             for (i, r) in list.iter().enumerate() {
                 if r.get("mode").and_then(Node::as_str) == Some("data")
-                    && r.get("type").and_then(Node::as_str) != Some("aws_iam_policy_document")
+                    && !matches!(
+                        r.get("type").and_then(Node::as_str),
+                        Some("aws_iam_policy_document" | "aws_caller_identity")
+                    )
                 {
                     continue;
                 }
@@ -242,6 +247,23 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
             .map(str::to_string),
         ..Plan::default()
     };
+    for state in [
+        root.get("prior_state").and_then(|p| p.get("values")),
+        root.get("values"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(m) = state.get("root_module") {
+            for r in resources(m, String::new()) {
+                if r.ty == "aws_caller_identity"
+                    && let Some(a) = string_at(r.values, "account_id")
+                {
+                    out.account = Some(a.to_string());
+                }
+            }
+        }
+    }
     let (module, mp) = if let Some(m) = root
         .get("planned_values")
         .and_then(|p| p.get("root_module"))

@@ -135,18 +135,21 @@ fn list(items: &[&str]) -> String {
         .join(", ")
 }
 
-fn nouns(actions: &[&str]) -> String {
-    let mut out: Vec<&str> = Vec::new();
+/// What a broad grant of `actions` lets the role do, e.g. `read every secret and
+/// decrypt with every key`.
+fn reach(actions: &[&str]) -> String {
+    let mut read: Vec<&str> = Vec::new();
     for a in actions {
         let n = noun(a);
-        if !out.contains(&n) {
-            out.push(n);
+        if n != "key" && !read.contains(&n) {
+            read.push(n);
         }
     }
-    match out.as_slice() {
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-        [] => String::new(),
+    let decrypt = actions.iter().any(|a| noun(a) == "key");
+    match (read.as_slice(), decrypt) {
+        ([], _) => "decrypt with every key".to_string(),
+        (r, false) => format!("read every {}", r.join(" and ")),
+        (r, true) => format!("read every {} and decrypt with every key", r.join(" and ")),
     }
 }
 
@@ -188,9 +191,9 @@ pub fn check_policy(policy: &Policy, used: &[(&str, String)], reporter: &mut Rep
         }
         if st.resource.negated {
             let message = format!(
-                "{} granted with `NotResource`: the role can read every {} but the ones it lists{}",
+                "{} granted with `NotResource`: the role can {} but the ones it lists{}",
                 list(&granted),
-                nouns(&granted),
+                reach(&granted),
                 narrower(&granted, used)
             );
             report(
@@ -210,10 +213,10 @@ pub fn check_policy(policy: &Policy, used: &[(&str, String)], reporter: &mut Rep
                 continue;
             }
             let message = format!(
-                "{} granted on `{}`: the role can read every {}{}",
+                "{} granted on `{}`: the role can {}{}",
                 list(&broad),
                 entry.value,
-                nouns(&broad),
+                reach(&broad),
                 narrower(&broad, used)
             );
             report(
@@ -327,6 +330,13 @@ mod tests {
             found[0].1
         );
         assert!(found[2].1.contains("`kms:Decrypt`"), "{}", found[2].1);
+        assert!(
+            found[2]
+                .1
+                .contains("read every secret and parameter and decrypt with every key"),
+            "{}",
+            found[2].1
+        );
     }
 
     #[test]
