@@ -70,9 +70,13 @@ reason = "does not match this file"
 "#,
     );
     let found = codes(dir.path(), &["task.json", "--policy", "policy.json"]);
+    // ECS203: nothing the task needs is `s3:GetObject`.
     assert_eq!(
         found,
-        vec![("ECS206".to_string(), "/suppress/1".to_string())]
+        vec![
+            ("ECS206".to_string(), "/suppress/1".to_string()),
+            ("ECS203".to_string(), "/Statement/0/Action".to_string())
+        ]
     );
 }
 
@@ -82,10 +86,13 @@ fn without_the_suppression_the_finding_is_reported() {
     let found = codes(dir.path(), &["task.json", "--policy", "policy.json"]);
     assert_eq!(
         found,
-        vec![(
-            "ECS105".to_string(),
-            "/containerDefinitions/0/secrets/0/valueFrom".to_string()
-        )]
+        vec![
+            ("ECS203".to_string(), "/Statement/0/Action".to_string()),
+            (
+                "ECS105".to_string(),
+                "/containerDefinitions/0/secrets/0/valueFrom".to_string()
+            )
+        ]
     );
 }
 

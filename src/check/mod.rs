@@ -6,6 +6,7 @@
 //! applies ignores. Only `main` decides the exit code.
 
 pub mod baseline;
+pub mod hygiene;
 pub mod load;
 pub mod permissions;
 pub mod roles;
@@ -43,6 +44,7 @@ pub fn run(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb) 
     let roles = roles::RoleSets::build(&mut world, settings, &mut reporter);
     let tasks = permissions::check_tasks(&world, &roles, settings, &mut reporter);
     roles.check_trust(&world, &tasks.execution_roles, &mut reporter);
+    hygiene::check(&roles, &tasks, &world.db, &mut reporter);
     let mut report = Report {
         diagnostics: std::mem::take(&mut world.diagnostics),
         files: world.files,

@@ -25,6 +25,10 @@ use super::roles::{ResolvedRole, RoleKey, RoleSet, RoleSets};
 pub struct TaskResults {
     pub count: usize,
     pub execution_roles: BTreeSet<RoleKey>,
+    /// Per execution role name: its policies and its task definitions' needs (ECS202, ECS203).
+    pub role_uses: BTreeMap<String, super::hygiene::RoleUse>,
+    /// Roles some task definition uses as its task role.
+    pub task_roles: BTreeSet<String>,
 }
 
 /// The keys ecslint knows for a request made with the execution role (IAM.md R62);
@@ -306,6 +310,7 @@ impl TaskChecker<'_, '_, '_> {
                 TaskDefinition::load_containers(node, src.file, pointer, None, self.reporter);
         }
         results.count += 1;
+        crate::rules::plaintext_secret::check_task(&task, &src.name, self.reporter);
         let role = roles.resolve(src, &src.execution_role);
         let role = match role {
             ResolvedRole::None => {
@@ -371,6 +376,9 @@ impl TaskChecker<'_, '_, '_> {
             ResolvedRole::Found(r) => Some(r),
             _ => None,
         };
+        if let Some(tr) = task_role.as_deref() {
+            results.record_task_role(tr);
+        }
         let kms = kms_lookup(self.world, self.settings);
         let cx = needs_context(self.settings, src);
         let cx = NeedsContext {
@@ -378,6 +386,7 @@ impl TaskChecker<'_, '_, '_> {
             ..cx
         };
         let all = needs(&task, &cx, self.reporter);
+        results.record_use(&role, &task, &all);
         if all.is_empty() {
             return;
         }

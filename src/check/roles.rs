@@ -62,6 +62,8 @@ pub struct RoleSets {
     fallback: Option<RoleSet>,
     /// Key policies of KMS keys the inputs define, by key ARN (as displayed).
     key_policies: Vec<(String, Policy)>,
+    /// Every policy document read from a file, once, with its kind (for the hygiene rules).
+    loaded: Vec<(PolicyKind, Policy)>,
 }
 
 /// A statement that grants everything, present only as Unknown: stands for a
@@ -100,6 +102,8 @@ struct Loader<'w, 'r, 's> {
     reporter: &'r mut Reporter<'s>,
     loaded: HashMap<(Option<FileId>, String), Policy>,
     managed: HashMap<String, Option<Policy>>,
+    /// What `loaded` holds, in load order, with each document's kind.
+    order: Vec<(PolicyKind, Policy)>,
 }
 
 impl Loader<'_, '_, '_> {
@@ -124,6 +128,7 @@ impl Loader<'_, '_, '_> {
             }
         }
         self.loaded.insert(key, policy.clone());
+        self.order.push((kind, policy.clone()));
         policy
     }
 
@@ -270,6 +275,7 @@ impl RoleSets {
             reporter,
             loaded: HashMap::new(),
             managed: HashMap::new(),
+            order: Vec::new(),
         };
         for (arn, src) in &key_policies {
             let policy = ld.source(src, PolicyKind::Resource);
@@ -352,7 +358,19 @@ impl RoleSets {
                 ..RoleSet::default()
             });
         }
+        out.loaded = std::mem::take(&mut ld.order);
         out
+    }
+
+    /// Every policy document read from a file (identity, trust, `--policy`, bare
+    /// documents, customer managed), once each, in load order; never AWS managed ones.
+    pub fn loaded_policies(&self) -> &[(PolicyKind, Policy)] {
+        &self.loaded
+    }
+
+    /// The roles whose policies the inputs describe (by name and in templates).
+    pub fn described(&self) -> impl Iterator<Item = &RoleSet> {
+        self.by_name.values().chain(self.scoped.values())
     }
 
     fn fallback_for(&self, name: Option<&str>, extra: Option<&RoleSet>) -> Option<RoleSet> {

@@ -334,6 +334,9 @@ pub(super) fn emit(
     opts: &EmitOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    // ECS204: the snippet must not show the secret.
+    let redacted = crate::rules::plaintext_secret::redact_sources(&report.diagnostics, db);
+    let db = redacted.as_ref().unwrap_or(db);
     let files = DbFiles(db);
     let config = term::Config::default();
     if opts.statistics {

@@ -4,6 +4,12 @@
 
 use crate::diagnostic::Severity;
 
+pub mod broad_secret_access;
+pub mod plaintext_secret;
+pub mod resource_mismatch;
+pub mod unknown_action;
+pub mod unused_grant;
+
 macro_rules! rules {
     ($($code:literal $name:literal $variant:ident $severity:ident $since:literal $summary:literal;)*) => {
         /// A rule of ecslint.

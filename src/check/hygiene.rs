@@ -1,0 +1,229 @@
+//! The policy hygiene rules over a run's loaded policies: ECS201 unknown-action,
+//! ECS202 broad-secret-access, ECS203 unused-grant and ECS205 resource-mismatch
+//! (ECS204 plaintext-secret is per task definition and runs where they are loaded).
+//!
+//! Which policies each rule looks at:
+//!
+//! - ECS201 and ECS205: every policy document read from a file (inline and
+//!   customer managed policies, `--policy` files, bare documents, template and plan
+//!   policies; ECS201 also trust policies). AWS managed policies, and the stand-ins
+//!   for policies that are not among the inputs, are never looked at.
+//! - ECS202: the identity policies of roles that some task definition of the run
+//!   uses as its execution role, `--policy` files and bare documents; not the
+//!   policies of roles the run shows are not execution roles.
+//! - ECS203: the identity policies of execution roles, judged against the needs of
+//!   the task definitions of the run that use the role. A role used by at least one
+//!   task definition of the run is taken as fully known (all its task definitions
+//!   are among the inputs: SPEC "lint every task definition that uses the role in
+//!   one run"). A policy is not judged when a role that holds it is used by no task
+//!   definition of the run, or is some task definition's task role (the
+//!   application may use the grant).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Reporter;
+use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
+use crate::model::policy::{Policy, PolicyKind};
+use crate::model::task::{Field, TaskDefinition};
+use crate::needs::Need;
+use crate::rules::unused_grant::Usage;
+use crate::rules::{broad_secret_access, resource_mismatch, unknown_action, unused_grant};
+use crate::source::SourceDb;
+
+use super::permissions::TaskResults;
+use super::roles::{RoleSet, RoleSets};
+
+/// A policy's identity across loads: the file's name (a file given both as an
+/// input and with `--policy` is read twice) and the document's pointer.
+type PolicyKey = (String, String);
+
+fn key(db: &SourceDb, p: &Policy) -> Option<PolicyKey> {
+    p.source
+        .map(|f| (db.name(f).to_string(), p.pointer.clone()))
+}
+
+/// What the task definitions using one execution role need.
+#[derive(Debug, Clone, Default)]
+pub struct RoleUse {
+    /// The role's identity policies read from files, by `(file, pointer)`.
+    pub policies: BTreeSet<(crate::source::FileId, String)>,
+    /// Every needed `(action, resource as granted)`.
+    pub needs: Vec<(&'static str, String)>,
+    /// Some task definition reads a secret or a parameter (whose key may be unknown).
+    pub reads_secrets: bool,
+    /// Actions a value unknown offline may need (an image given by a template
+    /// parameter may be an ECR image).
+    pub maybe: Vec<&'static str>,
+    /// A value unknown offline hides needs of other kinds: ECS203 does not judge the role.
+    pub incomplete: bool,
+}
+
+/// The pull actions an image ecslint cannot see may need.
+const ECR_PULL: [&str; 5] = [
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchImportUpstreamImage",
+    "ecr:CreateRepository",
+];
+
+fn wholly_unknown(f: Option<&Field>) -> bool {
+    f.is_some_and(|f| is_wholly_unknown(&placeholders_to_holes(&f.value)))
+}
+
+/// Whether some image may be an ECR image that ecslint cannot see (missing, or
+/// written with unresolved parts that do not parse as an ECR image), and whether
+/// another need-giving field is wholly unknown (so its needs are unknown).
+fn hidden_needs(task: &TaskDefinition) -> (bool, bool) {
+    let mut ecr = false;
+    let mut other = false;
+    for c in &task.containers {
+        ecr |= match &c.image {
+            None => true,
+            Some(f) => {
+                let v = placeholders_to_holes(&f.value);
+                !v.is_known() && parse_ecr_image(&v).is_none()
+            }
+        };
+        let secrets = c
+            .secrets
+            .iter()
+            .chain(c.log_configuration.iter().flat_map(|l| &l.secret_options));
+        other |= wholly_unknown(c.credentials_parameter.as_ref())
+            || secrets
+                .into_iter()
+                .any(|s| wholly_unknown(s.value_from.as_ref()))
+            || c.environment_files
+                .iter()
+                .any(|e| wholly_unknown(e.value.as_ref()))
+            || c.credential_specs.iter().any(|f| wholly_unknown(Some(f)))
+            || c.log_configuration.as_ref().is_some_and(|l| {
+                wholly_unknown(l.log_driver.as_ref())
+                    || wholly_unknown(l.options.get("awslogs-group"))
+            })
+            || c.firelens_configuration
+                .as_ref()
+                .is_some_and(|fl| wholly_unknown(fl.options.get("config-file-value")));
+    }
+    other |= task
+        .volumes
+        .iter()
+        .filter_map(|v| v.fsx.as_ref())
+        .any(|fsx| wholly_unknown(fsx.credentials_parameter.as_ref()));
+    (ecr, other)
+}
+
+impl TaskResults {
+    /// Records that a task definition uses `role` as its execution role and needs `needs`.
+    pub fn record_use(&mut self, role: &RoleSet, task: &TaskDefinition, needs: &[Need]) {
+        let entry = self.role_uses.entry(role.name.clone()).or_default();
+        let (ecr, other) = hidden_needs(task);
+        if ecr {
+            for a in ECR_PULL {
+                if !entry.maybe.contains(&a) {
+                    entry.maybe.push(a);
+                }
+            }
+        }
+        entry.incomplete |= other;
+        entry.policies.extend(
+            role.identity
+                .iter()
+                .filter_map(|p| p.source.map(|f| (f, p.pointer.clone()))),
+        );
+        for n in needs {
+            entry.reads_secrets |= matches!(
+                n.action,
+                "secretsmanager:GetSecretValue" | "ssm:GetParameters"
+            );
+            let pair = (n.action, n.grant.clone());
+            if !entry.needs.contains(&pair) {
+                entry.needs.push(pair);
+            }
+        }
+    }
+
+    /// Records that a task definition uses `role` as its task role (roles described
+    /// by the inputs only: the `--policy` stand-in is nobody's task role).
+    pub fn record_task_role(&mut self, role: &RoleSet) {
+        if !role.from_policy_flag {
+            self.task_roles.insert(role.name.clone());
+        }
+    }
+}
+
+/// Runs ECS201, ECS202, ECS203 and ECS205 over the run's policies.
+pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mut Reporter<'_>) {
+    // Each document once.
+    let mut seen: BTreeSet<PolicyKey> = BTreeSet::new();
+    let policies: Vec<(PolicyKind, &Policy, PolicyKey)> = roles
+        .loaded_policies()
+        .iter()
+        .filter_map(|(kind, p)| key(db, p).map(|k| (*kind, p, k)))
+        .filter(|(_, _, k)| seen.insert(k.clone()))
+        .collect();
+
+    // Which execution roles hold each policy, and which described roles hold it
+    // without being a (pure) execution role of this run.
+    let mut exec_holders: BTreeMap<PolicyKey, Vec<(&str, &RoleUse)>> = BTreeMap::new();
+    for (name, use_) in &tasks.role_uses {
+        for (file, pointer) in &use_.policies {
+            let k = (db.name(*file).to_string(), pointer.clone());
+            exec_holders.entry(k).or_default().push((name, use_));
+        }
+    }
+    let mut other_holders: BTreeSet<PolicyKey> = BTreeSet::new();
+    let mut task_role_holders: BTreeSet<PolicyKey> = BTreeSet::new();
+    for role in roles.described() {
+        let unused = !tasks.role_uses.contains_key(&role.name);
+        let task_role = tasks.task_roles.contains(&role.name);
+        for p in &role.identity {
+            if let Some(k) = key(db, p) {
+                if unused {
+                    other_holders.insert(k.clone());
+                }
+                if task_role {
+                    task_role_holders.insert(k);
+                }
+            }
+        }
+    }
+
+    for (kind, policy, k) in &policies {
+        unknown_action::check_policy(policy, reporter);
+        if *kind == PolicyKind::Trust {
+            continue;
+        }
+        resource_mismatch::check_policy(policy, reporter);
+        if *kind != PolicyKind::Identity {
+            continue;
+        }
+        let holders = exec_holders.get(k).map(Vec::as_slice).unwrap_or_default();
+        // ECS202: execution roles' policies, `--policy` files and bare documents.
+        if !holders.is_empty() || !other_holders.contains(k) {
+            let used: Vec<(&str, String)> = holders
+                .iter()
+                .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.clone())))
+                .collect();
+            broad_secret_access::check_policy(policy, &used, reporter);
+        }
+        // ECS203: only where every role holding the policy is an execution role of this run.
+        if !holders.is_empty()
+            && !other_holders.contains(k)
+            && !task_role_holders.contains(k)
+            && !holders.iter().any(|(_, u)| u.incomplete)
+        {
+            let mut usage = Usage::default();
+            for (name, u) in holders {
+                usage.roles.push((*name).to_string());
+                for a in u.needs.iter().map(|(a, _)| a).chain(&u.maybe) {
+                    if !usage.actions.contains(a) {
+                        usage.actions.push(a);
+                    }
+                }
+                usage.keys_unknown |= u.reads_secrets;
+            }
+            unused_grant::check_policy(policy, &usage, reporter);
+        }
+    }
+}
