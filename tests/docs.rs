@@ -598,13 +598,7 @@ fn only_restriction_rules_may_say_why_restrict_this() {
 /// Rules whose examples cannot run yet because the rule is not implemented. This list
 /// must only shrink: the test fails when a listed rule's failing example starts to
 /// report its finding.
-const EXAMPLES_NOT_RUNNABLE_YET: &[Rule] = &[
-    Rule::UnknownAction,
-    Rule::BroadSecretAccess,
-    Rule::UnusedGrant,
-    Rule::PlaintextSecret,
-    Rule::ResourceMismatch,
-];
+const EXAMPLES_NOT_RUNNABLE_YET: &[Rule] = &[];
 
 /// Whether an example file goes to `--policy`: its title says `policy` and it is a JSON
 /// object with a top-level `Statement`.
