@@ -416,6 +416,8 @@ impl TaskChecker<'_, '_, '_> {
                     .flatten()
                     .map(|kp| split_key_policy(kp, &role));
                 let mut l = layers(&identity, boundary.as_deref());
+                let cross = cross_account_reason(account.as_deref(), &need.resource);
+                l.cross_account = cross.as_deref();
                 let (direct, via_iam);
                 if let Some((d, v)) = &key_split {
                     direct = [d];
@@ -818,6 +820,16 @@ fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContex
         pull_through_prefixes: &settings.pull_through_prefixes,
         kms_key_for: &crate::needs::no_kms_keys,
     }
+}
+
+/// R39: a resource in another account than the role's needs its own resource policy
+/// to allow the role too; offline that policy is unknown.
+fn cross_account_reason(role_account: Option<&str>, resource: &Sym) -> Option<String> {
+    let mine = role_account?;
+    let theirs = resource.known().and_then(arn_account)?;
+    (mine != theirs).then(|| {
+        format!("the resource policy in account {theirs} (the resource is in another account than the role)")
+    })
 }
 
 /// The statements of a key policy that name the role (they grant directly) and

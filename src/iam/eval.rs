@@ -121,6 +121,10 @@ pub struct Layers<'a> {
     pub boundary: Option<&'a [&'a Policy]>,
     pub resource: &'a [&'a Policy],
     pub key_policy: Option<KeyPolicy<'a>>,
+    /// The resource is in another account than the principal (R39): its resource
+    /// policy must allow too. `Some(reason)` when that policy is not known: the
+    /// identity grant then allows at most as Unknown, with `reason` as the doubt.
+    pub cross_account: Option<&'a str>,
 }
 
 /// Which layer a statement belongs to.
@@ -229,6 +233,15 @@ pub fn evaluate(layers: &Layers, request: &Request) -> Evaluation {
         Some(_) => any(Some(LayerKind::Boundary), Effect::Allow),
         None => Tri::T,
     };
+    let mut cross_doubt = None;
+    if let Some(reason) = layers.cross_account
+        && layers.key_policy.is_none()
+        && grant == Tri::T
+    {
+        // R39: identity and the other account's resource policy must both allow; the latter is unknown.
+        grant = Tri::U;
+        cross_doubt = Some(reason);
+    }
     let allowed = grant.and(cap).and(deny.not());
     let (decision, keep): (Decision, fn(&Applied) -> bool) = if deny == Tri::T {
         (Decision::ExplicitlyDenied, |a| {
@@ -244,6 +257,11 @@ pub fn evaluate(layers: &Layers, request: &Request) -> Evaluation {
         }
     };
     let mut unknowns = Unknowns::default();
+    if decision == Decision::Conditional
+        && let Some(reason) = cross_doubt
+    {
+        unknowns.presence(reason);
+    }
     let mut matched = Vec::new();
     for a in &applied {
         if keep(a) {
