@@ -6,6 +6,7 @@
 //! applies ignores. Only `main` decides the exit code.
 
 pub mod baseline;
+pub mod least_privilege;
 pub mod load;
 pub mod permissions;
 pub mod roles;
