@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod hygiene;
+pub mod least_privilege;
 pub mod load;
 pub mod permissions;
 pub mod roles;

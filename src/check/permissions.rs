@@ -451,7 +451,7 @@ impl TaskChecker<'_, '_, '_> {
 }
 
 /// Which key protects a secret or parameter: inventories, templates, plans, config `[[kms]]`.
-fn kms_lookup<'a>(
+pub(super) fn kms_lookup<'a>(
     world: &'a World,
     settings: &'a Settings,
 ) -> impl Fn(&Sym) -> Option<(Sym, Option<Loc>)> + 'a {
@@ -813,7 +813,7 @@ fn key_arn(key: &Sym, resource: &Sym) -> Option<Sym> {
     }
 }
 
-fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContext<'x> {
+pub(super) fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> NeedsContext<'x> {
     NeedsContext {
         region: src.region.as_deref().or(settings.region.as_deref()),
         account: src.account.as_deref().or(settings.account.as_deref()),

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod check;
 pub mod explain;
+pub mod policy;
 pub mod simulate;
 
 use std::io::Write;
@@ -18,9 +19,6 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::
         Some(Command::Rules(args)) => explain::rules(&args, stdout),
         Some(Command::Check(args)) => check::check(&args, stdout, stderr),
         None => check::check(&cli.check, stdout, stderr),
-        Some(Command::Policy(_)) => {
-            writeln!(stderr, "ecslint: `policy` is not implemented yet")?;
-            Ok(ExitCode::from(2))
-        }
+        Some(Command::Policy(args)) => policy::run(&args, stdout, stderr),
     }
 }
