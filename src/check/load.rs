@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Loc, Reporter, RuleSettings, RunError};
+
+use super::guard;
 use crate::input::cloudformation::{self, CfnContext, MetadataIgnore, RoleLink};
 use crate::input::iam::{self, IamInputs, KmsEntry, ManagedPolicyInput};
 use crate::input::read::{self, ReadFile};
@@ -79,6 +81,8 @@ struct Contribution {
     conditional: Vec<(String, String)>,
     ignores: Vec<MetadataIgnore>,
     diagnostics: Vec<Diagnostic>,
+    /// A panic while contributing (see `guard`).
+    run_errors: Vec<RunError>,
 }
 
 /// Defaults the inputs leave implicit.
@@ -283,17 +287,23 @@ pub fn load(
     opts: &LoadOptions,
 ) -> World {
     let mut world = World::default();
-    let results: Vec<Result<ReadFile, read::ReadError>> =
-        candidates.par_iter().map(read::read).collect();
+    let results: Vec<Result<Result<ReadFile, read::ReadError>, RunError>> = candidates
+        .par_iter()
+        .map(|c| guard::catch("read", &c.display, || read::read(c)))
+        .collect();
     let files: Vec<ReadFile> = results
         .into_iter()
         .filter_map(|r| match r {
-            Ok(f) => Some(f),
-            Err(e) => {
+            Ok(Ok(f)) => Some(f),
+            Ok(Err(e)) => {
                 world.run_errors.push(RunError {
                     path: Some(e.display),
                     message: e.message,
                 });
+                None
+            }
+            Err(e) => {
+                world.run_errors.push(e);
                 None
             }
         })
@@ -302,12 +312,12 @@ pub fn load(
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
-            contribute(
-                FileId(u32::try_from(i).unwrap_or(u32::MAX)),
-                f,
-                settings,
-                opts,
-            )
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            guard::catch("load", &f.source.name, || contribute(id, f, settings, opts))
+                .unwrap_or_else(|e| Contribution {
+                    run_errors: vec![e],
+                    ..Contribution::default()
+                })
         })
         .collect();
     world.files = files.len();
@@ -386,4 +396,5 @@ fn merge(world: &mut World, id: FileId, c: Contribution) {
         .extend(c.conditional.into_iter().map(|(p, r)| (id, p, r)));
     world.ignores.extend(c.ignores);
     world.diagnostics.extend(c.diagnostics);
+    world.run_errors.extend(c.run_errors);
 }

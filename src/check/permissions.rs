@@ -25,6 +25,8 @@ use super::roles::{ResolvedRole, RoleKey, RoleSet, RoleSets};
 pub struct TaskResults {
     pub count: usize,
     pub execution_roles: BTreeSet<RoleKey>,
+    /// Task definitions whose check panicked (see `guard`).
+    pub run_errors: Vec<crate::diagnostic::RunError>,
 }
 
 /// The keys ecslint knows for a request made with the execution role (IAM.md R62);
@@ -787,7 +789,12 @@ pub fn check_tasks(
         reporter,
     };
     for src in &world.tasks {
-        checker.task(src, roles, &mut results);
+        let name = world.db.name(src.file);
+        if let Err(e) = super::guard::catch("task", name, || {
+            checker.task(src, roles, &mut results);
+        }) {
+            results.run_errors.push(e);
+        }
     }
     results
 }
