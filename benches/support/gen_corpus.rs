@@ -1,5 +1,5 @@
 //! `cargo run --release --example gen-corpus -- DIR N [SEED]`: writes `N` files of
-//! the deterministic benchmark corpus (see `benches/corpus.rs`) under `DIR`.
+//! the deterministic benchmark corpus (see `benches/support/corpus.rs`) under `DIR`.
 #![allow(clippy::print_stderr, reason = "a command-line tool")]
 
 #[path = "corpus.rs"]
