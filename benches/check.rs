@@ -46,7 +46,9 @@ fn bench(c: &mut Criterion) {
     assert_eq!(one.len(), 3);
     let mut g = c.benchmark_group("one_task_definition");
     g.bench_function("parse", |b| b.iter(|| black_box(parse_all(&one))));
-    g.bench_function("check", |b| b.iter(|| black_box(run(&one, &s).0.diagnostics.len())));
+    g.bench_function("check", |b| {
+        b.iter(|| black_box(run(&one, &s).0.diagnostics.len()));
+    });
     g.finish();
 
     // 200 CloudFormation templates.
@@ -60,7 +62,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("cloudformation_200");
     g.sample_size(20);
     g.bench_function("parse", |b| b.iter(|| black_box(parse_all(&cfn))));
-    g.bench_function("check", |b| b.iter(|| black_box(run(&cfn, &s).0.diagnostics.len())));
+    g.bench_function("check", |b| {
+        b.iter(|| black_box(run(&cfn, &s).0.diagnostics.len()));
+    });
     g.finish();
 
     // 1,000 files of the mixed corpus.
@@ -69,7 +73,9 @@ fn bench(c: &mut Criterion) {
     let mixed = candidates(mixed.path());
     let mut g = c.benchmark_group("corpus_1000");
     g.sample_size(10);
-    g.bench_function("check", |b| b.iter(|| black_box(run(&mixed, &s).0.diagnostics.len())));
+    g.bench_function("check", |b| {
+        b.iter(|| black_box(run(&mixed, &s).0.diagnostics.len()));
+    });
     g.finish();
 }
 

@@ -237,7 +237,11 @@ fn deep_yaml_nesting_is_a_located_ecs001() {
     write(dir.path(), "flow.yaml", flow.as_bytes());
     let block = format!("{}x\n", "- ".repeat(100_000));
     write(dir.path(), "block.yaml", block.as_bytes());
-    let stairs: String = (0..600).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
+    let mut stairs = String::new();
+    for i in 0..600 {
+        stairs.push_str(&" ".repeat(i));
+        stairs.push_str("a:\n");
+    }
     write(dir.path(), "stairs.yaml", stairs.as_bytes());
     let o = run(
         dir.path(),

@@ -74,6 +74,10 @@ pub fn catch<T>(stage: &str, name: &str, f: impl FnOnce() -> T) -> Result<T, Run
 }
 
 /// Debug builds: panics when `ECSLINT_TEST_PANIC` is a substring of `STAGE:NAME`.
+///
+/// # Panics
+///
+/// That is its purpose; never in release builds.
 #[cfg(debug_assertions)]
 #[allow(clippy::panic, reason = "a test-only hook that must panic")]
 pub fn test_panic_point(stage: &str, name: &str) {

@@ -183,7 +183,7 @@ fn contribute(
                 });
             }
         }
-        Shape::PolicyDocument => iam::policy_file(&root, file, &read.name, &mut out.iam),
+        Shape::PolicyDocument => iam::policy_file(&root, file, read.name, &mut out.iam),
         Shape::RolePolicy => iam::role_policy(&root, file, &mut reporter, &mut out.iam),
         Shape::Role => iam::role(&root, file, &mut reporter, &mut out.iam),
         Shape::AuthorizationDetails => {
@@ -217,7 +217,7 @@ fn contribute(
             out.ignores.extend(t.ignores);
         }
         Shape::TerraformPlan => {
-            let p = terraform::plan(&root, &read.text, file);
+            let p = terraform::plan(&root, read.text, file);
             for task in p.tasks {
                 if let Some((message, loc)) = task.containers_error {
                     reporter.report(Rule::InvalidInput, loc, message);
@@ -328,11 +328,34 @@ fn step_pointer(steps: &[Step<'_>], mut at: usize) -> String {
     p
 }
 
+/// Whether any object of the tree has a duplicate key (the common answer, no, costs no paths).
+fn any_duplicate_keys(root: &Node) -> bool {
+    use crate::parse::Value;
+    let mut stack: Vec<&Node> = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Object(members) => {
+                if !n.duplicate_keys().is_empty() {
+                    return true;
+                }
+                stack.extend(members.iter().map(|m| &m.value));
+            }
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Tagged(_, inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Duplicate keys anywhere in a tree: (pointer, key span, key). Pointers are
 /// built only for the duplicates found.
 fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
     use crate::parse::Value;
     let mut out = Vec::new();
+    if !any_duplicate_keys(root) {
+        return out;
+    }
     let mut steps: Vec<Step<'_>> = vec![Step::Root];
     let mut stack: Vec<(&Node, usize)> = vec![(root, 0)];
     while let Some((n, at)) = stack.pop() {
