@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Loc, Reporter, RuleSettings, RunError};
+
+use super::guard;
 use crate::input::cloudformation::{self, CfnContext, MetadataIgnore, RoleLink};
 use crate::input::iam::{self, IamInputs, KmsEntry, ManagedPolicyInput};
 use crate::input::read::{self, ReadFile};
@@ -15,7 +17,7 @@ use crate::input::{Shape, recognise, task_definition_pointers, terraform};
 use crate::model::Sym;
 use crate::model::role::{PolicySource, RoleInput, role_name_from_arn};
 use crate::model::task::Style;
-use crate::parse::node::{child_pointer, resolve_pointer};
+use crate::parse::node::child_pointer;
 use crate::parse::{Node, Span};
 use crate::rules::Rule;
 use crate::source::{FileId, SourceDb};
@@ -84,6 +86,8 @@ struct Contribution {
     ignores: Vec<MetadataIgnore>,
     key_policies: Vec<(Sym, PolicySource)>,
     diagnostics: Vec<Diagnostic>,
+    /// A panic while contributing (see `guard`).
+    run_errors: Vec<RunError>,
 }
 
 /// Defaults the inputs leave implicit.
@@ -117,44 +121,48 @@ fn link_from_node(
     }
 }
 
+/// One file's share of the world. Takes the parse tree so that task
+/// definitions are moved out of it, not cloned.
 fn contribute(
     file: FileId,
-    read: &ReadFile,
+    read: &Parsed<'_>,
+    tree: Result<Node, crate::parse::ParseError>,
     settings: &RuleSettings,
     opts: &LoadOptions,
 ) -> Contribution {
     let mut out = Contribution::default();
     let mut reporter = Reporter::new(settings);
-    let root = match &read.tree {
+    let mut root = match tree {
         Ok(root) => root,
         Err(e) => {
             reporter.report(
                 Rule::ParseError,
-                Loc::new(file, e.span, e.pointer.clone()),
-                e.message.clone(),
+                Loc::new(file, e.span, e.pointer),
+                e.message,
             );
             out.diagnostics = reporter.into_diagnostics();
             return out;
         }
     };
-    for dup in duplicate_keys_everywhere(root) {
+    let root_ref = &root;
+    for dup in duplicate_keys_everywhere(root_ref) {
         reporter.report(
             Rule::InvalidInput,
             Loc::new(file, dup.1, dup.0.clone()),
             format!("duplicate key `{}`: only the last one counts", dup.2),
         );
     }
-    let shape = recognise(root);
+    let shape = recognise(&root);
     match shape {
         Shape::TaskDefinitions => {
-            for pointer in task_definition_pointers(root) {
-                let Some(node) = resolve_pointer(root, &pointer) else {
+            for pointer in task_definition_pointers(&root) {
+                let Some(node) = take_pointer(&mut root, &pointer) else {
                     continue;
                 };
                 let name = node
                     .get("family")
                     .and_then(Node::as_str)
-                    .map_or_else(|| read.source.name.clone(), str::to_string);
+                    .map_or_else(|| read.name.to_string(), str::to_string);
                 out.tasks.push(TaskSource {
                     file,
                     execution_role: link_from_node(
@@ -170,7 +178,7 @@ fn contribute(
                         &mut reporter,
                     ),
                     pointer,
-                    node: node.clone(),
+                    node,
                     style: Style::Api,
                     name,
                     containers: None,
@@ -181,19 +189,19 @@ fn contribute(
                 });
             }
         }
-        Shape::PolicyDocument => iam::policy_file(root, file, &read.source.name, &mut out.iam),
-        Shape::RolePolicy => iam::role_policy(root, file, &mut reporter, &mut out.iam),
-        Shape::Role => iam::role(root, file, &mut reporter, &mut out.iam),
+        Shape::PolicyDocument => iam::policy_file(&root, file, read.name, &mut out.iam),
+        Shape::RolePolicy => iam::role_policy(&root, file, &mut reporter, &mut out.iam),
+        Shape::Role => iam::role(&root, file, &mut reporter, &mut out.iam),
         Shape::AuthorizationDetails => {
-            iam::authorization_details(root, file, &mut reporter, &mut out.iam);
+            iam::authorization_details(&root, file, &mut reporter, &mut out.iam);
         }
-        Shape::Inventory => iam::inventory(root, file, &mut out.iam),
+        Shape::Inventory => iam::inventory(&root, file, &mut out.iam),
         Shape::CloudFormation => {
             let cx = CfnContext {
                 region: opts.region.clone(),
                 account: opts.account.clone(),
             };
-            let t = cloudformation::template(root, file, &cx);
+            let t = cloudformation::template(&root, file, &cx);
             for task in t.tasks {
                 out.tasks.push(TaskSource {
                     file,
@@ -217,7 +225,7 @@ fn contribute(
             out.key_policies.extend(t.key_policies);
         }
         Shape::TerraformPlan => {
-            let p = terraform::plan(root, &read.source.text, file);
+            let p = terraform::plan(&root, read.text, file);
             for task in p.tasks {
                 if let Some((message, loc)) = task.containers_error {
                     reporter.report(Rule::InvalidInput, loc, message);
@@ -257,27 +265,141 @@ fn contribute(
     out
 }
 
-/// Duplicate keys anywhere in a tree: (pointer, key span, key).
+/// What `contribute` needs of a read file besides its tree.
+struct Parsed<'a> {
+    name: &'a str,
+    text: &'a str,
+    explicit: bool,
+}
+
+/// Moves the node at `pointer` out of the tree (leaving `null`).
+fn take_pointer(root: &mut Node, pointer: &str) -> Option<Node> {
+    let tokens: Vec<String> = match pointer.strip_prefix('/') {
+        Some(rest) => rest
+            .split('/')
+            .map(|raw| raw.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+        None if pointer.is_empty() => Vec::new(),
+        None => return None,
+    };
+    take_in(root, &tokens)
+}
+
+/// Recursion as deep as the pointer, which is a path in a tree bounded to 512 levels.
+fn take_in(node: &mut Node, tokens: &[String]) -> Option<Node> {
+    use crate::parse::Value;
+    let Some((first, rest)) = tokens.split_first() else {
+        let span = node.span;
+        return Some(std::mem::replace(
+            node,
+            Node {
+                value: Value::Null,
+                span,
+            },
+        ));
+    };
+    match &mut node.value {
+        Value::Tagged(_, inner) => take_in(inner, tokens),
+        Value::Object(members) => take_in(
+            &mut members.iter_mut().rev().find(|m| *m.key == **first)?.value,
+            rest,
+        ),
+        Value::Array(items) => take_in(items.get_mut(first.parse::<usize>().ok()?)?, rest),
+        _ => None,
+    }
+}
+
+/// A step of a path in the duplicate-key walk: (parent step, key or index).
+enum Step<'a> {
+    Key(usize, &'a str),
+    Index(usize, usize),
+    Root,
+}
+
+fn step_pointer(steps: &[Step<'_>], mut at: usize) -> String {
+    let mut tokens = Vec::new();
+    while let Some(step) = steps.get(at) {
+        match step {
+            Step::Key(parent, k) => {
+                tokens.push((*k).to_string());
+                at = *parent;
+            }
+            Step::Index(parent, i) => {
+                tokens.push(i.to_string());
+                at = *parent;
+            }
+            Step::Root => break,
+        }
+    }
+    let mut p = String::new();
+    for t in tokens.iter().rev() {
+        crate::parse::node::push_token(&mut p, t);
+    }
+    p
+}
+
+/// Whether any object of the tree has a duplicate key (the common answer, no, costs no paths).
+fn any_duplicate_keys(root: &Node) -> bool {
+    use crate::parse::Value;
+    let mut stack: Vec<&Node> = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Object(members) => {
+                if !n.duplicate_keys().is_empty() {
+                    return true;
+                }
+                stack.extend(members.iter().map(|m| &m.value));
+            }
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Tagged(_, inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Duplicate keys anywhere in a tree: (pointer, key span, key). Pointers are
+/// built only for the duplicates found.
 fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
     use crate::parse::Value;
     let mut out = Vec::new();
-    let mut stack: Vec<(&Node, String)> = vec![(root, String::new())];
-    while let Some((n, p)) = stack.pop() {
+    if !any_duplicate_keys(root) {
+        return out;
+    }
+    let mut steps: Vec<Step<'_>> = vec![Step::Root];
+    let mut stack: Vec<(&Node, usize)> = vec![(root, 0)];
+    while let Some((n, at)) = stack.pop() {
         match &n.value {
             Value::Object(members) => {
                 for d in n.duplicate_keys() {
-                    out.push((child_pointer(&p, &d.key), d.key_span, d.key.to_string()));
+                    out.push((
+                        child_pointer(&step_pointer(&steps, at), &d.key),
+                        d.key_span,
+                        d.key.to_string(),
+                    ));
                 }
                 for m in members.iter().rev() {
-                    stack.push((&m.value, child_pointer(&p, &m.key)));
+                    if matches!(
+                        m.value.value,
+                        Value::Object(_) | Value::Array(_) | Value::Tagged(..)
+                    ) {
+                        steps.push(Step::Key(at, &m.key));
+                        stack.push((&m.value, steps.len() - 1));
+                    }
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((item, crate::parse::node::index_pointer(&p, i)));
+                    if matches!(
+                        item.value,
+                        Value::Object(_) | Value::Array(_) | Value::Tagged(..)
+                    ) {
+                        steps.push(Step::Index(at, i));
+                        stack.push((item, steps.len() - 1));
+                    }
                 }
             }
-            Value::Tagged(_, inner) => stack.push((inner, p)),
+            Value::Tagged(_, inner) => stack.push((inner, at)),
             _ => {}
         }
     }
@@ -293,36 +415,50 @@ pub fn load(
     opts: &LoadOptions,
 ) -> World {
     let mut world = World::default();
-    let results: Vec<Result<ReadFile, read::ReadError>> =
-        candidates.par_iter().map(read::read).collect();
+    let results: Vec<Result<Result<ReadFile, read::ReadError>, RunError>> = candidates
+        .par_iter()
+        .map(|c| guard::catch("read", &c.display, || read::read(c)))
+        .collect();
     let files: Vec<ReadFile> = results
         .into_iter()
         .filter_map(|r| match r {
-            Ok(f) => Some(f),
-            Err(e) => {
+            Ok(Ok(f)) => Some(f),
+            Ok(Err(e)) => {
                 world.run_errors.push(RunError {
                     path: Some(e.display),
                     message: e.message,
                 });
                 None
             }
-        })
-        .collect();
-    let contributions: Vec<Contribution> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            contribute(
-                FileId(u32::try_from(i).unwrap_or(u32::MAX)),
-                f,
-                settings,
-                opts,
-            )
+            Err(e) => {
+                world.run_errors.push(e);
+                None
+            }
         })
         .collect();
     world.files = files.len();
-    for (f, c) in files.into_iter().zip(contributions) {
-        let id = world.db.push(f.source);
+    let contributions: Vec<(crate::source::SourceFile, Contribution)> = files
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            let parsed = Parsed {
+                name: &f.source.name,
+                text: &f.source.text,
+                explicit: f.explicit,
+            };
+            let c = guard::catch("load", parsed.name, || {
+                contribute(id, &parsed, f.tree, settings, opts)
+            })
+            .unwrap_or_else(|e| Contribution {
+                run_errors: vec![e],
+                ..Contribution::default()
+            });
+            (f.source, c)
+        })
+        .collect();
+    for (source, c) in contributions {
+        let id = world.db.push(source);
         merge(&mut world, id, c);
     }
     for path in extra_policies {
@@ -397,4 +533,5 @@ fn merge(world: &mut World, id: FileId, c: Contribution) {
     world.ignores.extend(c.ignores);
     world.key_policies.extend(c.key_policies);
     world.diagnostics.extend(c.diagnostics);
+    world.run_errors.extend(c.run_errors);
 }

@@ -29,6 +29,8 @@ pub struct TaskResults {
     pub role_uses: BTreeMap<String, super::hygiene::RoleUse>,
     /// Roles some task definition uses as its task role.
     pub task_roles: BTreeSet<String>,
+    /// Task definitions whose check panicked (see `guard`).
+    pub run_errors: Vec<crate::diagnostic::RunError>,
 }
 
 /// The keys ecslint knows for a request made with the execution role (IAM.md R62);
@@ -902,7 +904,12 @@ pub fn check_tasks(
         reporter,
     };
     for src in &world.tasks {
-        checker.task(src, roles, &mut results);
+        let name = world.db.name(src.file);
+        if let Err(e) = super::guard::catch("task", name, || {
+            checker.task(src, roles, &mut results);
+        }) {
+            results.run_errors.push(e);
+        }
     }
     results
 }

@@ -174,6 +174,15 @@ impl Node {
         if members.len() < 2 {
             return out;
         }
+        // Small objects (nearly all): no set to allocate.
+        if members.len() <= 16 {
+            for (i, m) in members.iter().enumerate() {
+                if members.iter().skip(i + 1).any(|later| later.key == m.key) {
+                    out.push(m);
+                }
+            }
+            return out;
+        }
         let mut seen: std::collections::HashSet<&str> =
             std::collections::HashSet::with_capacity(members.len());
         for m in members.iter().rev() {
