@@ -1503,12 +1503,12 @@ mod tests {
             vec!["${Partition}", "${RegionID}", "${AccountID}", "${SecretId}"]
         );
         let (n, d) = run(&secrets_src(
-            "arn:aws:ssm:ap-northeast-1:{{must_env `AWS_ACCOUNT_ID`}}:parameter/ecspresso-test/bar",
+            "arn:aws:ssm:ap-northeast-1:ACCOUNT:parameter/ecspresso-test/bar",
         ));
         assert!(d.is_empty());
         assert_eq!(
             n[0].grant,
-            "arn:aws:ssm:ap-northeast-1:{{must_env `AWS_ACCOUNT_ID`}}:parameter/ecspresso-test/bar"
+            "arn:aws:ssm:ap-northeast-1:ACCOUNT:parameter/ecspresso-test/bar"
         );
         // Literal stand-ins for region and account are unknown too.
         let (n, d) = run(&secrets_src(

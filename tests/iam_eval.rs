@@ -313,6 +313,7 @@ fn with_resource_policy(
             boundary,
             resource,
             key_policy: None,
+            cross_account: None,
         },
         &Request {
             action: "secretsmanager:GetSecretValue",
@@ -1134,4 +1135,99 @@ fn matched_lists_deciding_statements() {
         vec![2]
     );
     assert!(run("s3:GetObject").matched.is_empty());
+}
+
+fn decide_layers(layers: &Layers, action: &str, resource: &str) -> ecslint::iam::Evaluation {
+    let res = Sym::from(resource);
+    let ctx = Context::absent_by_default();
+    evaluate(
+        layers,
+        &Request {
+            action,
+            resource: &res,
+            context: &ctx,
+        },
+    )
+}
+
+#[test]
+fn r39_cross_account_needs_the_other_accounts_resource_policy_too() {
+    let a = stmt(r#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}"#);
+    let secret = "arn:aws:secretsmanager:eu-west-1:999999999999:secret:shared-AbCdEf";
+    let same = decide_layers(
+        &Layers {
+            identity: &[&a],
+            ..Layers::default()
+        },
+        "secretsmanager:GetSecretValue",
+        secret,
+    );
+    assert_eq!(same.decision, Allowed);
+    let cross = decide_layers(
+        &Layers {
+            identity: &[&a],
+            cross_account: Some("the resource policy in account 999999999999"),
+            ..Layers::default()
+        },
+        "secretsmanager:GetSecretValue",
+        secret,
+    );
+    assert_eq!(cross.decision, Conditional);
+    assert!(
+        cross
+            .unknowns
+            .presence
+            .iter()
+            .any(|p| p.contains("999999999999"))
+    );
+    // Without an identity grant, the other account's policy cannot help: still denied.
+    let none = decide_layers(
+        &Layers {
+            identity: &[],
+            cross_account: Some("the resource policy in account 999999999999"),
+            ..Layers::default()
+        },
+        "secretsmanager:GetSecretValue",
+        secret,
+    );
+    assert_eq!(none.decision, ImplicitlyDenied);
+}
+
+#[test]
+fn r42_scps_are_not_an_input_so_identity_decides() {
+    // SCPs are out of scope unless supplied; no SCP layer exists, so nothing caps an Allow.
+    let a = stmt(r#"{"Effect":"Allow","Action":"ssm:GetParameters","Resource":"*"}"#);
+    assert_eq!(
+        decide(
+            &[&a],
+            "ssm:GetParameters",
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/x"
+        ),
+        Allowed
+    );
+}
+
+#[test]
+fn r43_no_session_policy_is_passed_for_the_execution_role() {
+    // ECS passes no session policy when it assumes the execution role: only identity and boundary count.
+    let a = stmt(r#"{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}"#);
+    let b = stmt(r#"{"Effect":"Allow","Action":"logs:*","Resource":"*"}"#);
+    assert_eq!(
+        with_boundary(
+            &[&a],
+            &[&b],
+            "logs:PutLogEvents",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:g:log-stream:s"
+        ),
+        Allowed
+    );
+}
+
+#[test]
+fn r44_root_and_service_linked_rules_do_not_apply_to_a_role() {
+    // No implicit allow for a role: an empty policy set denies even harmless actions.
+    assert_eq!(
+        decide(&[], "ecr:GetAuthorizationToken", "*"),
+        ImplicitlyDenied
+    );
 }

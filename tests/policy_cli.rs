@@ -149,7 +149,14 @@ fn assert_no_missing_permission(
         // ECS004 too: it would mean `--policy` was not used, and the round trip proved nothing.
         .filter(|d| {
             let code = d["code"].as_str().unwrap();
-            is_permission_code(code) || code == "ECS004"
+            // A cross-account resource stays conditional whatever the role grants: the
+            // other account's resource policy decides too (IAM.md R39).
+            let cross_account = code == "ECS110"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("the resource policy in account");
+            (is_permission_code(code) && !cross_account) || code == "ECS004"
         })
         .map(|d| format!("{} {} {}", d["code"], d["message"], d["missing"]))
         .collect();
@@ -542,7 +549,11 @@ fn round_trip_over_fixtures() {
         let Ok(text) = fs::read_to_string(&f) else {
             continue;
         };
-        if is_iam_input(&text) {
+        // A template or plan that defines its own role: `--policy` does not apply to it.
+        if is_iam_input(&text)
+            || text.contains("AWS::IAM::Role")
+            || text.contains("\"aws_iam_role\"")
+        {
             continue;
         }
         let name = f.file_name().unwrap().to_string_lossy().to_string();

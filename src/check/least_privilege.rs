@@ -292,8 +292,10 @@ fn hcl_list(items: &[String]) -> String {
 
 /// Replaces every `${...}` placeholder with `*`.
 fn wildcard_placeholders(s: &str) -> String {
+    // Template placeholders kept verbatim from the inputs (`{{region}}`, `<NAME>`) are unknown too.
+    let s = &replace_delimited(&replace_delimited(s, "{{", "}}"), "<", ">");
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
+    let mut rest = s.as_str();
     while let Some(start) = rest.find("${") {
         let (before, after) = rest.split_at(start);
         out.push_str(before);
@@ -303,6 +305,25 @@ fn wildcard_placeholders(s: &str) -> String {
         } else {
             out.push_str(after);
             rest = "";
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Replaces every `open…close` run by `*`.
+fn replace_delimited(s: &str, open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find(open) {
+        let (before, after) = rest.split_at(start);
+        match after[open.len()..].find(close) {
+            Some(end) => {
+                out.push_str(before);
+                out.push('*');
+                rest = &after[open.len() + end + close.len()..];
+            }
+            None => break,
         }
     }
     out.push_str(rest);

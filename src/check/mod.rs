@@ -6,9 +6,9 @@
 //! applies ignores. Only `main` decides the exit code.
 
 pub mod baseline;
+pub mod guard;
 pub mod hygiene;
 pub mod least_privilege;
-pub mod guard;
 pub mod load;
 pub mod permissions;
 pub mod roles;

@@ -211,9 +211,18 @@ pub fn grant_text(sym: &Sym) -> String {
             Piece::Lit(l) => out.push_str(&l),
             Piece::Hole(h) => {
                 let lower = h.to_ascii_lowercase();
-                if lower == "region" || lower == "aws::region" {
+                // The segment the hole stands in, for an ARN: 3 is the region, 4 the account.
+                let segment = out.starts_with("arn:").then(|| out.matches(':').count());
+                let whole_segment = out.ends_with(':');
+                if lower == "region"
+                    || lower == "aws::region"
+                    || (segment == Some(3) && whole_segment)
+                {
                     out.push_str("REGION");
-                } else if lower == "account" || lower == "aws::accountid" {
+                } else if lower == "account"
+                    || lower == "aws::accountid"
+                    || (segment == Some(4) && whole_segment)
+                {
                     out.push_str("ACCOUNT");
                 } else if h.ends_with(".Suffix") {
                     // A template secret's random suffix: grant it as `-??????`.
