@@ -58,6 +58,10 @@ pub struct Need {
     pub fargate_vpc_trap: bool,
     /// For `kms:Decrypt`: where the key was declared, when known.
     pub key_origin: Option<Loc>,
+    /// The field's value is wholly unknown offline (a template import), so even
+    /// which service it names is a guess: the need can be found granted, never
+    /// found missing (at most `conditional`).
+    pub speculative: bool,
 }
 
 /// Which key protects a secret or parameter: `(key, where it was declared)`.
@@ -348,6 +352,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
             softening: None,
             fargate_vpc_trap: false,
             key_origin: None,
+            speculative: false,
         });
         let last = self.out.len() - 1;
         &mut self.out[last]
@@ -515,12 +520,51 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         }
     }
 
+    /// A `valueFrom` known only as an unknown (`!ImportValue`, a parameter without
+    /// default): which service it names is guessed from the unknown's name, else
+    /// both are asked for; either way the need can only be conditional.
+    fn unknown_secret(&mut self, v: &Sym, f: &Field, name: Option<&str>) {
+        // Template placeholders in raw task definitions (`{{x}}`, `<X>`) are not imports.
+        if v.holes().iter().any(|h| arn::is_placeholder(h)) {
+            return;
+        }
+        let hint = v.holes().join(" ").to_ascii_lowercase();
+        let secrets_manager = hint.contains("secret") && !hint.contains("param");
+        let ssm = hint.contains("param") || hint.contains("ssm");
+        let grant = arn::grant_text(v);
+        if secrets_manager || !ssm {
+            self.push(
+                Rule::Secret,
+                "secretsmanager:GetSecretValue",
+                v.clone(),
+                grant.clone(),
+                &f.loc,
+                name,
+            )
+            .speculative = true;
+        }
+        if ssm || !secrets_manager {
+            self.push(
+                Rule::SsmParameter,
+                "ssm:GetParameters",
+                v.clone(),
+                grant,
+                &f.loc,
+                name,
+            )
+            .speculative = true;
+        }
+    }
+
     fn kms(&mut self, resource: &Sym, origin: &Loc, name: Option<&str>) {
         let Some((key, key_origin)) = (self.cx.kms_key_for)(resource) else {
             return;
         };
         let key_arn = match arn::kms_kind(&key) {
             arn::KmsKind::KeyArn => key,
+            // A key known only as a whole unknown (a plan's key created in the same apply):
+            // the hole stands for the key's ARN, as its key policy is filed.
+            _ if is_wholly_unknown(&key) => key,
             arn::KmsKind::KeyId => {
                 let (region, account) = parse_arn(resource)
                     .map_or((self.env.region.clone(), self.env.account.clone()), |a| {
@@ -631,6 +675,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         };
         let v = val(f);
         if is_wholly_unknown(&v) {
+            self.unknown_secret(&v, f, name);
             return;
         }
         if let Some(a) = parse_arn(&v) {

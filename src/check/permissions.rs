@@ -437,6 +437,14 @@ impl TaskChecker<'_, '_, '_> {
                         context: &ctx,
                     },
                 );
+                let mut eval = eval;
+                if need.speculative && eval.decision != Decision::Allowed {
+                    // Which service an unknown value names is a guess: never "missing".
+                    eval.decision = Decision::Conditional;
+                    eval.unknowns
+                        .presence
+                        .push(format!("the value `{}`, unknown offline", need.resource));
+                }
                 Outcome { need, eval }
             })
             .collect();
@@ -448,6 +456,7 @@ impl TaskChecker<'_, '_, '_> {
             &outcomes,
             &identity,
             boundary.as_deref(),
+            roles,
         );
     }
 }
@@ -509,6 +518,7 @@ impl TaskChecker<'_, '_, '_> {
         outcomes: &[Outcome<'_>],
         identity: &[&Policy],
         boundary: Option<&[&Policy]>,
+        roles: &RoleSets,
     ) {
         let fargate = task.can_run_on_fargate();
         // Group by (field, rule), in need order.
@@ -636,6 +646,43 @@ impl TaskChecker<'_, '_, '_> {
             let stmt = grant_statement(&pairs);
             d.fix = Some(stmt);
             d.with_help("add this statement to the execution role's policy:");
+            // The role's own policies may grant it while a cap refuses it: say which cap.
+            for o in &group {
+                if o.eval.decision != Decision::ImplicitlyDenied {
+                    continue;
+                }
+                let ctx = context_for(role, role.account(), &o.need.resource, o.need.action, None);
+                let identity_only = evaluate(
+                    &layers(identity, None),
+                    &Request {
+                        action: o.need.action,
+                        resource: &o.need.resource,
+                        context: &ctx,
+                    },
+                );
+                if identity_only.decision != Decision::Allowed {
+                    continue;
+                }
+                if o.need.action == "kms:Decrypt"
+                    && let Some(kp) = roles.key_policy(&o.need.resource)
+                {
+                    d.with_related(
+                        kp.source.map(|f| Loc::new(f, kp.span, kp.pointer.clone())),
+                        "the key policy neither names the role nor enables IAM policies for its account, so the role's own grant has no effect",
+                    );
+                    let principal = role.arn.clone().unwrap_or_else(|| "ROLE_ARN".to_string());
+                    let stmt = serde_json::json!({"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "kms:Decrypt", "Resource": "*"});
+                    d.fix = Some(stmt);
+                    d.with_help("add this statement to the key policy (or a statement that enables IAM policies: principal `arn:aws:iam::ACCOUNT:root`):");
+                } else if let Some(b) = role.boundary.as_ref().and_then(|b| b.first()) {
+                    d.with_related(
+                        b.source.map(|f| Loc::new(f, b.span, b.pointer.clone())),
+                        format!("the permissions boundary does not allow `{}`: the role's own grant has no effect", o.need.action),
+                    );
+                    d.with_help("the role's policies grant it, but the permissions boundary caps it: add this statement to the boundary:");
+                }
+                break;
+            }
             for o in &group {
                 for m in &o.eval.matched {
                     if m.effect == Effect::Deny

@@ -209,7 +209,11 @@ impl Loader<'_, '_, '_> {
         RoleSet {
             name: input.name.clone(),
             arn: input.arn.clone(),
-            boundary: input.boundary.as_ref().map(|b| vec![self.managed(b)]),
+            boundary: match (&input.boundary_source, &input.boundary) {
+                (Some(src), _) => Some(vec![self.source(src, PolicyKind::Identity)]),
+                (None, Some(b)) => Some(vec![self.managed(b)]),
+                (None, None) => None,
+            },
             trust: input
                 .trust
                 .as_ref()

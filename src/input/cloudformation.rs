@@ -1014,7 +1014,17 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                 }
             }
         }
-        if let Some(b) = props.get("PermissionsBoundary")
+        let boundary_ref = raw_props
+            .and_then(|p| p.get("PermissionsBoundary"))
+            .and_then(|n| match function_of(n) {
+                Some((f, a)) if f == "Ref" => a.as_str(),
+                _ => None,
+            })
+            .filter(|id| r.resource_type(id) == Some("AWS::IAM::ManagedPolicy"));
+        if let Some(src) = boundary_ref.and_then(|id| managed_policy_document(&r, file, id)) {
+            // A boundary defined in the template: its document is known.
+            role.boundary_source = Some(src);
+        } else if let Some(b) = props.get("PermissionsBoundary")
             && let Some(sym) = Sym::from_node(b)
         {
             role.boundary = Some(ManagedRef {
@@ -1151,7 +1161,18 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
             continue;
         };
         let kp = child_pointer(&child_pointer(&rp, "Properties"), "KmsKeyId");
-        let Some(key) = r.subtree(key_node, &kp).and_then(|n| Sym::from_node(&n)) else {
+        // `!Ref Key` is the key id: the key is the same as `!GetAtt Key.Arn`.
+        let key_of_ref = match function_of(key_node) {
+            Some((f, a)) if f == "Ref" => a
+                .as_str()
+                .filter(|id| r.resource_type(id) == Some("AWS::KMS::Key"))
+                .map(|id| r.get_att(id, "Arn", key_node.span, 0)),
+            _ => None,
+        };
+        let Some(key) = key_of_ref
+            .or_else(|| r.subtree(key_node, &kp))
+            .and_then(|n| Sym::from_node(&n))
+        else {
             continue;
         };
         let secret = r.reference(&m.key, res.span, 0).into_node(res.span);

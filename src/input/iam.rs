@@ -131,6 +131,7 @@ pub fn role(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut Ia
         inline: Vec::new(),
         managed: Vec::new(),
         boundary: boundary(r, file, "/Role"),
+        boundary_source: None,
         policies_listed: false,
     });
 }

@@ -155,6 +155,49 @@ fn string_at<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
     n.get(key).and_then(Node::as_str)
 }
 
+/// What a module output refers to: `module.iam.arn` → the references of output `arn`
+/// in `module_calls.iam`, prefixed with the module's address (nested modules too).
+fn module_output_references(root: &Node, reference: &str) -> Vec<String> {
+    let parts: Vec<&str> = reference.split('.').collect();
+    let mut module = root.get("configuration").and_then(|c| c.get("root_module"));
+    let mut prefix = String::new();
+    let mut i = 0;
+    while i + 1 < parts.len() && parts.get(i) == Some(&"module") {
+        let Some(name) = parts.get(i + 1) else { break };
+        let name = name.split('[').next().unwrap_or(name);
+        let next = module
+            .and_then(|m| m.get("module_calls"))
+            .and_then(|c| c.get(name))
+            .and_then(|c| c.get("module"));
+        if next.is_none() {
+            return Vec::new();
+        }
+        module = next;
+        prefix.push_str("module.");
+        prefix.push_str(name);
+        prefix.push('.');
+        i += 2;
+        // `module.a.out`: what is left is one output name.
+        if parts.len() == i + 1 {
+            let output = parts[i];
+            return module
+                .and_then(|m| m.get("outputs"))
+                .and_then(|o| o.get(output))
+                .and_then(|o| o.get("expression"))
+                .and_then(|e| e.get("references"))
+                .and_then(Node::as_array)
+                .map(|refs| {
+                    refs.iter()
+                        .filter_map(Node::as_str)
+                        .map(|r| format!("{prefix}{r}"))
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+    }
+    Vec::new()
+}
+
 /// Parses a JSON string embedded in the plan, with spans moved into the file.
 fn embedded(src: &str, node: &Node) -> Result<Node, String> {
     let (text, map) =
@@ -213,7 +256,11 @@ fn link(
         None => {
             // Unknown until apply: follow the configuration's references.
             let references = config_references(root, &res.address, attribute);
+            let mut expanded = references.clone();
             for r in &references {
+                expanded.extend(module_output_references(root, r));
+            }
+            for r in &expanded {
                 let target = r
                     .strip_suffix(".arn")
                     .or_else(|| r.strip_suffix(".name"))
@@ -277,6 +324,26 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
         return out;
     };
     let all = resources(module, mp);
+    // Customer-managed policies of the plan, by address and by ARN.
+    let mut policies: BTreeMap<String, PolicySource> = BTreeMap::new();
+    for r in all.iter().filter(|r| r.ty == "aws_iam_policy") {
+        if let Some(doc) = r.values.get("policy") {
+            let name = string_at(r.values, "name").unwrap_or(&r.address);
+            if let Some(s) = policy_from_string(
+                src,
+                file,
+                doc,
+                &child_pointer(&r.pointer, "policy"),
+                name,
+                &mut out.opaque,
+            ) {
+                if let Some(arn) = string_at(r.values, "arn") {
+                    policies.insert(arn.to_string(), s.clone());
+                }
+                policies.insert(r.address.clone(), s);
+            }
+        }
+    }
     // Roles.
     let mut role_keys: BTreeMap<String, String> = BTreeMap::new(); // name or ARN -> key
     for r in all.iter().filter(|r| r.ty == "aws_iam_role") {
@@ -334,7 +401,20 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                 }
             }
         }
-        if let Some(b) = r
+        // A boundary that is a policy of this plan, by ARN or (unknown until apply) by reference.
+        let boundary_in_plan = r
+            .values
+            .get("permissions_boundary")
+            .and_then(Node::as_str)
+            .and_then(|arn| policies.get(arn))
+            .or_else(|| {
+                config_references(root, &r.address, "permissions_boundary")
+                    .iter()
+                    .find_map(|x| policies.get(x.trim_end_matches(".arn")))
+            });
+        if let Some(src) = boundary_in_plan {
+            role.boundary_source = Some(src.clone());
+        } else if let Some(b) = r
             .values
             .get("permissions_boundary")
             .filter(|b| b.as_str().is_some_and(|s| !s.is_empty()))
@@ -349,26 +429,6 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
             });
         }
         out.roles.insert(key, role);
-    }
-    // Customer-managed policies of the plan, by address and by ARN.
-    let mut policies: BTreeMap<String, PolicySource> = BTreeMap::new();
-    for r in all.iter().filter(|r| r.ty == "aws_iam_policy") {
-        if let Some(doc) = r.values.get("policy") {
-            let name = string_at(r.values, "name").unwrap_or(&r.address);
-            if let Some(s) = policy_from_string(
-                src,
-                file,
-                doc,
-                &child_pointer(&r.pointer, "policy"),
-                name,
-                &mut out.opaque,
-            ) {
-                if let Some(arn) = string_at(r.values, "arn") {
-                    policies.insert(arn.to_string(), s.clone());
-                }
-                policies.insert(r.address.clone(), s);
-            }
-        }
     }
     let role_key_for = |root: &Node, r: &Res<'_>, attr: &str| -> Option<String> {
         if let Some(name) = string_at(r.values, attr) {

@@ -39,6 +39,9 @@ pub struct RoleInput {
     pub inline: Vec<PolicySource>,
     pub managed: Vec<ManagedRef>,
     pub boundary: Option<ManagedRef>,
+    /// A permissions boundary whose document is among the inputs (a template's
+    /// `AWS::IAM::ManagedPolicy`, a plan's `aws_iam_policy`); takes precedence over `boundary`.
+    pub boundary_source: Option<PolicySource>,
     /// Its permission policies are among the inputs (SPEC §4): authorisation
     /// details, a template, `get-role-policy` output or a config entry list them.
     pub policies_listed: bool,
@@ -60,6 +63,9 @@ impl RoleInput {
         self.managed.extend(other.managed);
         if self.boundary.is_none() {
             self.boundary = other.boundary;
+        }
+        if self.boundary_source.is_none() {
+            self.boundary_source = other.boundary_source;
         }
         self.policies_listed |= other.policies_listed;
     }
