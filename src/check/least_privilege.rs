@@ -420,6 +420,7 @@ mod tests {
             softening: None,
             fargate_vpc_trap: false,
             key_origin: None,
+            speculative: false,
         }
     }
 
