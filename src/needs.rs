@@ -1932,14 +1932,25 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(
             rows(&n),
-            vec![row(
-                "ECS105",
-                "ssm:GetParameters",
-                "arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${Env}/db",
-                "arn:aws:ssm:REGION:ACCOUNT:parameter/${Env}/db",
-                "/ContainerDefinitions/0/Secrets/2/ValueFrom"
-            )]
+            vec![
+                // A wholly unknown value: a speculative need, named after the unknown.
+                row(
+                    "ECS105",
+                    "ssm:GetParameters",
+                    "${DbParam}",
+                    "${DbParam}",
+                    "/ContainerDefinitions/0/Secrets/0/ValueFrom"
+                ),
+                row(
+                    "ECS105",
+                    "ssm:GetParameters",
+                    "arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${Env}/db",
+                    "arn:aws:ssm:REGION:ACCOUNT:parameter/${Env}/db",
+                    "/ContainerDefinitions/0/Secrets/2/ValueFrom"
+                )
+            ]
         );
+        assert!(n[0].speculative && !n[1].speculative);
         let (td, _) = load(src, Style::CloudFormation);
         assert_eq!(
             td.containers[0].environment[0]
