@@ -355,7 +355,10 @@ impl TaskChecker<'_, '_, '_> {
                 // Invalid values (ECS002) are reported whether or not the role is known.
                 let found = needs(&task, &cx, self.reporter);
                 if !found.is_empty() {
-                    let at = loc.unwrap_or_else(|| task.loc.clone());
+                    // SPEC §3.2: at the `executionRoleArn` value.
+                    let at = loc
+                        .or_else(|| task.execution_role_arn.as_ref().map(|f| f.loc.clone()))
+                        .unwrap_or_else(|| task.loc.clone());
                     let d = self.reporter.report(
                         Rule::RoleNotFound,
                         at,
