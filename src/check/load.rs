@@ -1,7 +1,7 @@
 //! Loading a run's inputs: read and parse every file (in parallel), recognise
 //! each by content, and gather what each contributes into one [`World`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -62,6 +62,8 @@ pub struct World {
     /// `--policy` files (and the config's `policy`).
     pub policy_files: Vec<PolicySource>,
     pub kms: Vec<KmsEntry>,
+    /// `kms` indexed by the strings each entry can match (built on first use).
+    pub kms_index: std::sync::OnceLock<KmsIndex>,
     /// Regions whose inner locations all report one pointer (embedded JSON strings).
     pub opaque: Vec<(FileId, Span, String)>,
     /// Values present only under an undecidable template condition.
@@ -73,6 +75,75 @@ pub struct World {
     pub run_errors: Vec<RunError>,
     /// Files read (parsed or not).
     pub files: usize,
+}
+
+/// [`World::kms`] indexed by the request strings each entry can match, so that
+/// looking up the key of a secret does not scan every entry of the run.
+#[derive(Debug, Default)]
+pub struct KmsIndex {
+    /// By the entry as a string.
+    exact: HashMap<String, Vec<usize>>,
+    /// Entries that are not ARNs, by the name without its leading `/`.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Known entries of 7 characters or more, by all but their last 7 bytes.
+    by_base: HashMap<String, Vec<usize>>,
+    /// Known entries with wildcards: always candidates.
+    scan: Vec<usize>,
+}
+
+impl KmsIndex {
+    fn build(entries: &[KmsEntry]) -> Self {
+        let mut ix = KmsIndex::default();
+        for (i, e) in entries.iter().enumerate() {
+            let text = e.resource.to_string();
+            if !text.starts_with("arn:") {
+                let name = text.strip_prefix('/').unwrap_or(&text);
+                ix.by_name.entry(name.to_string()).or_default().push(i);
+            }
+            if let Some(pat) = e.resource.known() {
+                if pat.contains(['*', '?']) {
+                    ix.scan.push(i);
+                } else if let Some(base) = pat.len().checked_sub(7).and_then(|n| pat.get(..n)) {
+                    ix.by_base.entry(base.to_string()).or_default().push(i);
+                }
+            }
+            ix.exact.entry(text).or_default().push(i);
+        }
+        ix
+    }
+
+    /// Indices (ascending) of the entries that may match the request string
+    /// `text`: a superset of those that do, for the caller's own test.
+    pub fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self.scan.clone();
+        let mut add = |m: &HashMap<String, Vec<usize>>, k: &str| {
+            if let Some(v) = m.get(k) {
+                out.extend_from_slice(v);
+            }
+        };
+        add(&self.exact, text);
+        if let Some((_, name)) = text.split_once(":parameter/") {
+            add(&self.by_name, name);
+        }
+        if let Some(base) = text.strip_suffix("-??????") {
+            add(&self.by_base, base);
+        }
+        add(&self.by_base, text);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl World {
+    /// The entries of `kms` that may match the request string `text`, in order.
+    pub fn kms_candidates(&self, text: &str) -> impl Iterator<Item = &KmsEntry> {
+        self.kms_index
+            .get_or_init(|| KmsIndex::build(&self.kms))
+            .candidates(text)
+            .into_iter()
+            .filter_map(|i| self.kms.get(i))
+    }
 }
 
 /// What one file contributes; built in parallel, merged in order.
