@@ -21,6 +21,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Reporter;
 use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
 use crate::model::policy::{Policy, PolicyKind};
@@ -239,41 +241,72 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
         }
     }
 
-    for (kind, policy, k) in &policies {
-        unknown_action::check_policy(policy, reporter);
-        if *kind == PolicyKind::Trust {
-            continue;
-        }
-        resource_mismatch::check_policy(policy, reporter);
-        if *kind != PolicyKind::Identity {
-            continue;
-        }
-        let holders = exec_holders.get(k).map(Vec::as_slice).unwrap_or_default();
-        // ECS202: execution roles' policies, `--policy` files and bare documents.
-        if !holders.is_empty() || !other_holders.contains(k) {
-            let used: Vec<(&str, String)> = holders
-                .iter()
-                .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.clone())))
-                .collect();
-            broad_secret_access::check_policy(policy, &used, reporter);
-        }
-        // ECS203: only where every role holding the policy is an execution role of this run.
-        if !holders.is_empty()
-            && !other_holders.contains(k)
-            && !task_role_holders.contains(k)
-            && !holders.iter().any(|(_, u)| u.incomplete)
-        {
-            let mut usage = Usage::default();
-            for (name, u) in holders {
-                usage.roles.push((*name).to_string());
-                for a in u.needs.iter().map(|(a, _)| a).chain(&u.maybe) {
-                    if !usage.actions.contains(a) {
-                        usage.actions.push(a);
-                    }
+    // Each policy on its own reporter, in parallel; the findings are kept in policy order.
+    let settings = reporter.settings();
+    let found: Vec<Vec<crate::diagnostic::Diagnostic>> = policies
+        .par_iter()
+        .map(|(kind, policy, k)| {
+            let mut own = Reporter::new(settings);
+            check_one(
+                *kind,
+                policy,
+                k,
+                &exec_holders,
+                &other_holders,
+                &task_role_holders,
+                &mut own,
+            );
+            own.into_diagnostics()
+        })
+        .collect();
+    for d in found {
+        reporter.extend(d);
+    }
+}
+
+/// ECS201, ECS205, ECS202 and ECS203 for one policy.
+fn check_one(
+    kind: PolicyKind,
+    policy: &Policy,
+    k: &PolicyKey,
+    exec_holders: &BTreeMap<PolicyKey, Vec<(&str, &RoleUse)>>,
+    other_holders: &BTreeSet<PolicyKey>,
+    task_role_holders: &BTreeSet<PolicyKey>,
+    reporter: &mut Reporter<'_>,
+) {
+    unknown_action::check_policy(policy, reporter);
+    if kind == PolicyKind::Trust {
+        return;
+    }
+    resource_mismatch::check_policy(policy, reporter);
+    if kind != PolicyKind::Identity {
+        return;
+    }
+    let holders = exec_holders.get(k).map(Vec::as_slice).unwrap_or_default();
+    // ECS202: execution roles' policies, `--policy` files and bare documents.
+    if !holders.is_empty() || !other_holders.contains(k) {
+        let used: Vec<(&str, String)> = holders
+            .iter()
+            .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.clone())))
+            .collect();
+        broad_secret_access::check_policy(policy, &used, reporter);
+    }
+    // ECS203: only where every role holding the policy is an execution role of this run.
+    if !holders.is_empty()
+        && !other_holders.contains(k)
+        && !task_role_holders.contains(k)
+        && !holders.iter().any(|(_, u)| u.incomplete)
+    {
+        let mut usage = Usage::default();
+        for (name, u) in holders {
+            usage.roles.push((*name).to_string());
+            for a in u.needs.iter().map(|(a, _)| a).chain(&u.maybe) {
+                if !usage.actions.contains(a) {
+                    usage.actions.push(a);
                 }
-                usage.keys_unknown |= u.reads_secrets;
             }
-            unused_grant::check_policy(policy, &usage, reporter);
+            usage.keys_unknown |= u.reads_secrets;
         }
+        unused_grant::check_policy(policy, &usage, reporter);
     }
 }

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Loc, Reporter, RuleSettings, RunError};
 use super::guard;
 use crate::input::cloudformation::{self, CfnContext, MetadataIgnore, RoleLink};
 use crate::input::iam::{self, IamInputs, KmsEntry, ManagedPolicyInput};
-use crate::input::read::{self, ReadFile};
+use crate::input::read;
 use crate::input::walk::Candidate;
 use crate::input::{Shape, recognise, task_definition_pointers, terraform};
 use crate::model::Sym;
@@ -477,41 +477,20 @@ fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
     out
 }
 
-/// Reads every candidate (in parallel) and gathers the world. `extra_policies`
-/// are the `--policy` files, read like the others but used as role policies.
-pub fn load(
-    candidates: &[Candidate],
-    extra_policies: &[PathBuf],
+/// Decodes, parses and contributes every read file, in parallel; `Err` for a
+/// file whose decoding or parsing panicked.
+fn contribute_all(
+    files: Vec<(&Candidate, Vec<u8>)>,
     settings: &RuleSettings,
     opts: &LoadOptions,
-) -> World {
-    let mut world = World::default();
-    let results: Vec<Result<Result<ReadFile, read::ReadError>, RunError>> = candidates
-        .par_iter()
-        .map(|c| guard::catch("read", &c.display, || read::read(c)))
-        .collect();
-    let files: Vec<ReadFile> = results
-        .into_iter()
-        .filter_map(|r| match r {
-            Ok(Ok(f)) => Some(f),
-            Ok(Err(e)) => {
-                world.run_errors.push(RunError {
-                    path: Some(e.display),
-                    message: e.message,
-                });
-                None
-            }
-            Err(e) => {
-                world.run_errors.push(e);
-                None
-            }
-        })
-        .collect();
-    world.files = files.len();
-    let contributions: Vec<(crate::source::SourceFile, Contribution)> = files
+) -> Vec<Result<(crate::source::SourceFile, Contribution), RunError>> {
+    files
         .into_par_iter()
         .enumerate()
-        .map(|(i, f)| {
+        .map(|(i, (c, bytes))| {
+            let f = guard::catch("read", &c.display, || {
+                read::from_bytes(c.display.clone(), &c.path, bytes, c.explicit)
+            })?;
             let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
             let parsed = Parsed {
                 name: &f.source.name,
@@ -525,10 +504,58 @@ pub fn load(
                 run_errors: vec![e],
                 ..Contribution::default()
             });
-            (f.source, c)
+            Ok((f.source, c))
         })
+        .collect()
+}
+
+/// Reads every candidate (in parallel) and gathers the world. `extra_policies`
+/// are the `--policy` files, read like the others but used as role policies.
+pub fn load(
+    candidates: &[Candidate],
+    extra_policies: &[PathBuf],
+    settings: &RuleSettings,
+    opts: &LoadOptions,
+) -> World {
+    let mut world = World::default();
+    // Bytes first (which files can be read decides the file ids), then decode,
+    // parse and contribute per file, so that each parse tree is dropped as soon
+    // as its contribution is extracted instead of all trees living at once.
+    let results: Vec<Result<Result<Vec<u8>, read::ReadError>, RunError>> = candidates
+        .par_iter()
+        .map(|c| guard::catch("read", &c.display, || read::read_bytes(c)))
         .collect();
-    for (source, c) in contributions {
+    let mut files: Vec<(&Candidate, Vec<u8>)> = Vec::new();
+    for (c, r) in candidates.iter().zip(results) {
+        match r {
+            Ok(Ok(bytes)) => files.push((c, bytes)),
+            Ok(Err(e)) => world.run_errors.push(RunError {
+                path: Some(e.display),
+                message: e.message,
+            }),
+            Err(e) => world.run_errors.push(e),
+        }
+    }
+    let order: Vec<&Candidate> = files.iter().map(|(c, _)| *c).collect();
+    let mut contributions = contribute_all(files, settings, opts);
+    if contributions.iter().any(Result::is_err) {
+        // A file whose parse panicked is not a file of the run: read the others
+        // again, number them as reading them all first would have, and redo them.
+        let mut again = Vec::new();
+        for (c, r) in order.into_iter().zip(contributions) {
+            match r.map(|_| read::read_bytes(c)) {
+                Ok(Ok(bytes)) => again.push((c, bytes)),
+                Ok(Err(e)) => world.run_errors.push(RunError {
+                    path: Some(e.display),
+                    message: e.message,
+                }),
+                Err(e) => world.run_errors.push(e),
+            }
+        }
+        contributions = contribute_all(again, settings, opts);
+    }
+    world.files = contributions.iter().filter(|r| r.is_ok()).count();
+    for (source, c) in contributions.into_iter().flatten() {
         let id = world.db.push(source);
         merge(&mut world, id, c);
     }
