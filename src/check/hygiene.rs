@@ -310,3 +310,62 @@ fn check_one(
         unused_grant::check_policy(policy, &usage, reporter);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use crate::input::walk::Candidate;
+    use crate::rules::Rule;
+
+    fn template(secret: bool) -> String {
+        let secrets = if secret {
+            r#", "Secrets": [{"Name": "P", "ValueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/app/p"}]"#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {{
+  "ExecRole": {{"Type": "AWS::IAM::Role", "Properties": {{
+    "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ecs-tasks.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}},
+    "Policies": [{{"PolicyName": "exec", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [
+      {{"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/app/p"}}
+    ]}}}}]}}}},
+  "TaskDef": {{"Type": "AWS::ECS::TaskDefinition", "Properties": {{
+    "Family": "app", "RequiresCompatibilities": ["FARGATE"], "NetworkMode": "awsvpc", "Cpu": "256", "Memory": "512",
+    "ExecutionRoleArn": {{"Fn::GetAtt": ["ExecRole", "Arn"]}},
+    "ContainerDefinitions": [{{"Name": "c", "Image": "nginx:1", "Essential": true{secrets}}}]}}}}
+}}}}"#
+        )
+    }
+
+    /// Two templates whose roles share a logical id are two roles: the grant that only
+    /// the other template's task definition uses is unused in the first.
+    #[test]
+    fn roles_of_different_templates_with_one_logical_id_are_judged_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut candidates = Vec::new();
+        for (name, secret) in [("a.json", false), ("b.json", true)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, template(secret)).unwrap();
+            candidates.push(Candidate {
+                path,
+                display: name.to_string(),
+                explicit: true,
+            });
+        }
+        let settings = crate::check::Settings {
+            region: Some("us-east-1".to_string()),
+            account: Some("123456789012".to_string()),
+            ..crate::check::Settings::default()
+        };
+        let (report, db) = crate::check::run(&candidates, &settings);
+        let unused: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::UnusedGrant)
+            .map(|d| db.name(d.primary.file))
+            .collect();
+        assert_eq!(unused, ["a.json"], "{:#?}", report.diagnostics);
+    }
+}
