@@ -21,8 +21,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use rayon::prelude::*;
-
 use crate::diagnostic::Reporter;
 use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
 use crate::model::policy::{Policy, PolicyKind};
@@ -243,9 +241,8 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
 
     // Each policy on its own reporter, in parallel; the findings are kept in policy order.
     let settings = reporter.settings();
-    let found: Vec<Vec<crate::diagnostic::Diagnostic>> = policies
-        .par_iter()
-        .map(|(kind, policy, k)| {
+    let found: Vec<Vec<crate::diagnostic::Diagnostic>> =
+        super::load::par_map(policies.iter().collect(), |_, (kind, policy, k)| {
             let mut own = Reporter::new(settings);
             check_one(
                 *kind,
@@ -257,8 +254,7 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
                 &mut own,
             );
             own.into_diagnostics()
-        })
-        .collect();
+        });
     for d in found {
         reporter.extend(d);
     }

@@ -77,6 +77,29 @@ pub struct World {
     pub files: usize,
 }
 
+/// Maps `f` over `items` in parallel, in order; below a few items, on this
+/// thread (waking the thread pool costs more than checking one file).
+pub(super) fn par_map<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(usize, T) -> R + Sync + Send,
+{
+    if items.len() < 4 {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    } else {
+        items
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    }
+}
+
 /// [`World::kms`] indexed by the request strings each entry can match, so that
 /// looking up the key of a secret does not scan every entry of the run.
 #[derive(Debug, Default)]
@@ -484,29 +507,25 @@ fn contribute_all(
     settings: &RuleSettings,
     opts: &LoadOptions,
 ) -> Vec<Result<(crate::source::SourceFile, Contribution), RunError>> {
-    files
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (c, bytes))| {
-            let f = guard::catch("read", &c.display, || {
-                read::from_bytes(c.display.clone(), &c.path, bytes, c.explicit)
-            })?;
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            let parsed = Parsed {
-                name: &f.source.name,
-                text: &f.source.text,
-                explicit: f.explicit,
-            };
-            let c = guard::catch("load", parsed.name, || {
-                contribute(id, &parsed, f.tree, settings, opts)
-            })
-            .unwrap_or_else(|e| Contribution {
-                run_errors: vec![e],
-                ..Contribution::default()
-            });
-            Ok((f.source, c))
+    par_map(files, |i, (c, bytes)| {
+        let f = guard::catch("read", &c.display, || {
+            read::from_bytes(c.display.clone(), &c.path, bytes, c.explicit)
+        })?;
+        let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        let parsed = Parsed {
+            name: &f.source.name,
+            text: &f.source.text,
+            explicit: f.explicit,
+        };
+        let c = guard::catch("load", parsed.name, || {
+            contribute(id, &parsed, f.tree, settings, opts)
         })
-        .collect()
+        .unwrap_or_else(|e| Contribution {
+            run_errors: vec![e],
+            ..Contribution::default()
+        });
+        Ok((f.source, c))
+    })
 }
 
 /// Reads every candidate (in parallel) and gathers the world. `extra_policies`
@@ -521,10 +540,10 @@ pub fn load(
     // Bytes first (which files can be read decides the file ids), then decode,
     // parse and contribute per file, so that each parse tree is dropped as soon
     // as its contribution is extracted instead of all trees living at once.
-    let results: Vec<Result<Result<Vec<u8>, read::ReadError>, RunError>> = candidates
-        .par_iter()
-        .map(|c| guard::catch("read", &c.display, || read::read_bytes(c)))
-        .collect();
+    let results: Vec<Result<Result<Vec<u8>, read::ReadError>, RunError>> =
+        par_map(candidates.iter().collect(), |_, c| {
+            guard::catch("read", &c.display, || read::read_bytes(c))
+        });
     let mut files: Vec<(&Candidate, Vec<u8>)> = Vec::new();
     for (c, r) in candidates.iter().zip(results) {
         match r {

@@ -897,13 +897,10 @@ pub fn check_tasks(
     settings: &Settings,
     reporter: &mut Reporter<'_>,
 ) -> TaskResults {
-    use rayon::prelude::*;
     // Each task definition on its own reporter and results, merged in input order:
     // the same diagnostics in the same order as one after the other.
-    let per_task: Vec<(Vec<Diagnostic>, TaskResults)> = world
-        .tasks
-        .par_iter()
-        .map(|src| {
+    let per_task: Vec<(Vec<Diagnostic>, TaskResults)> =
+        super::load::par_map(world.tasks.iter().collect(), |_, src| {
             let mut own = Reporter::new(&settings.rules);
             let mut results = TaskResults::default();
             let mut checker = TaskChecker {
@@ -918,8 +915,7 @@ pub fn check_tasks(
                 results.run_errors.push(e);
             }
             (own.into_diagnostics(), results)
-        })
-        .collect();
+        });
     let mut results = TaskResults::default();
     for (diagnostics, one) in per_task {
         reporter.extend(diagnostics);
