@@ -260,6 +260,11 @@ impl<'s> Reporter<'s> {
         }
     }
 
+    /// Appends findings made on another reporter (of the same settings), in order.
+    pub fn extend(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
     }

@@ -19,7 +19,7 @@
 //!   definition of the run, or is some task definition's task role (the
 //!   application may use the grant).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::diagnostic::Reporter;
 use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
@@ -45,10 +45,14 @@ fn key(db: &SourceDb, p: &Policy) -> Option<PolicyKey> {
 /// What the task definitions using one execution role need.
 #[derive(Debug, Clone, Default)]
 pub struct RoleUse {
+    /// The role's name, for messages.
+    pub name: String,
     /// The role's identity policies read from files, by `(file, pointer)`.
     pub policies: BTreeSet<(crate::source::FileId, String)>,
     /// Every needed `(action, resource as granted)`.
     pub needs: Vec<(&'static str, String)>,
+    /// `needs` as a set, so that recording stays linear when many task definitions share a role.
+    seen_needs: HashSet<(&'static str, String)>,
     /// Some task definition reads a secret or a parameter (whose key may be unknown).
     pub reads_secrets: bool,
     /// Actions a value unknown offline may need (an image given by a template
@@ -113,10 +117,25 @@ fn hidden_needs(task: &TaskDefinition) -> (bool, bool) {
     (ecr, other)
 }
 
+/// The key of a role in `TaskResults::role_uses` and `task_roles`: its name, and for a
+/// role described at some place (a template's role, whose logical id other templates
+/// may reuse for other roles) that place too.
+fn use_key(role: &RoleSet) -> String {
+    match &role.loc {
+        Some(loc) if !role.from_policy_flag => {
+            format!("{}\0{}:{}", role.name, loc.file.0, loc.span.start)
+        }
+        _ => role.name.clone(),
+    }
+}
+
 impl TaskResults {
     /// Records that a task definition uses `role` as its execution role and needs `needs`.
     pub fn record_use(&mut self, role: &RoleSet, task: &TaskDefinition, needs: &[Need]) {
-        let entry = self.role_uses.entry(role.name.clone()).or_default();
+        let entry = self.role_uses.entry(use_key(role)).or_default();
+        if entry.name.is_empty() {
+            entry.name.clone_from(&role.name);
+        }
         let (ecr, other) = hidden_needs(task);
         if ecr {
             for a in ECR_PULL {
@@ -137,8 +156,38 @@ impl TaskResults {
                 "secretsmanager:GetSecretValue" | "ssm:GetParameters"
             );
             let pair = (n.action, n.grant.clone());
-            if !entry.needs.contains(&pair) {
+            if !entry.seen_needs.contains(&pair) {
+                entry.seen_needs.insert(pair.clone());
                 entry.needs.push(pair);
+            }
+        }
+    }
+
+    /// Adds what later task definitions found (`other`) to these results, as if
+    /// they had been recorded here one after the other.
+    pub fn absorb(&mut self, other: TaskResults) {
+        self.count += other.count;
+        self.execution_roles.extend(other.execution_roles);
+        self.task_roles.extend(other.task_roles);
+        self.run_errors.extend(other.run_errors);
+        for (key, u) in other.role_uses {
+            let entry = self.role_uses.entry(key).or_default();
+            if entry.name.is_empty() {
+                entry.name = u.name;
+            }
+            for a in u.maybe {
+                if !entry.maybe.contains(&a) {
+                    entry.maybe.push(a);
+                }
+            }
+            entry.incomplete |= u.incomplete;
+            entry.policies.extend(u.policies);
+            entry.reads_secrets |= u.reads_secrets;
+            for pair in u.needs {
+                if !entry.seen_needs.contains(&pair) {
+                    entry.seen_needs.insert(pair.clone());
+                    entry.needs.push(pair);
+                }
             }
         }
     }
@@ -147,7 +196,7 @@ impl TaskResults {
     /// by the inputs only: the `--policy` stand-in is nobody's task role).
     pub fn record_task_role(&mut self, role: &RoleSet) {
         if !role.from_policy_flag {
-            self.task_roles.insert(role.name.clone());
+            self.task_roles.insert(use_key(role));
         }
     }
 }
@@ -166,17 +215,18 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
     // Which execution roles hold each policy, and which described roles hold it
     // without being a (pure) execution role of this run.
     let mut exec_holders: BTreeMap<PolicyKey, Vec<(&str, &RoleUse)>> = BTreeMap::new();
-    for (name, use_) in &tasks.role_uses {
+    for use_ in tasks.role_uses.values() {
         for (file, pointer) in &use_.policies {
             let k = (db.name(*file).to_string(), pointer.clone());
-            exec_holders.entry(k).or_default().push((name, use_));
+            exec_holders.entry(k).or_default().push((&use_.name, use_));
         }
     }
     let mut other_holders: BTreeSet<PolicyKey> = BTreeSet::new();
     let mut task_role_holders: BTreeSet<PolicyKey> = BTreeSet::new();
     for role in roles.described() {
-        let unused = !tasks.role_uses.contains_key(&role.name);
-        let task_role = tasks.task_roles.contains(&role.name);
+        let k = use_key(role);
+        let unused = !tasks.role_uses.contains_key(&k);
+        let task_role = tasks.task_roles.contains(&k);
         for p in &role.identity {
             if let Some(k) = key(db, p) {
                 if unused {
@@ -189,41 +239,129 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
         }
     }
 
-    for (kind, policy, k) in &policies {
-        unknown_action::check_policy(policy, reporter);
-        if *kind == PolicyKind::Trust {
-            continue;
-        }
-        resource_mismatch::check_policy(policy, reporter);
-        if *kind != PolicyKind::Identity {
-            continue;
-        }
-        let holders = exec_holders.get(k).map(Vec::as_slice).unwrap_or_default();
-        // ECS202: execution roles' policies, `--policy` files and bare documents.
-        if !holders.is_empty() || !other_holders.contains(k) {
-            let used: Vec<(&str, String)> = holders
-                .iter()
-                .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.clone())))
-                .collect();
-            broad_secret_access::check_policy(policy, &used, reporter);
-        }
-        // ECS203: only where every role holding the policy is an execution role of this run.
-        if !holders.is_empty()
-            && !other_holders.contains(k)
-            && !task_role_holders.contains(k)
-            && !holders.iter().any(|(_, u)| u.incomplete)
-        {
-            let mut usage = Usage::default();
-            for (name, u) in holders {
-                usage.roles.push((*name).to_string());
-                for a in u.needs.iter().map(|(a, _)| a).chain(&u.maybe) {
-                    if !usage.actions.contains(a) {
-                        usage.actions.push(a);
-                    }
+    // Each policy on its own reporter, in parallel; the findings are kept in policy order.
+    let settings = reporter.settings();
+    let found: Vec<Vec<crate::diagnostic::Diagnostic>> =
+        super::load::par_map(policies.iter().collect(), |_, (kind, policy, k)| {
+            let mut own = Reporter::new(settings);
+            check_one(
+                *kind,
+                policy,
+                k,
+                &exec_holders,
+                &other_holders,
+                &task_role_holders,
+                &mut own,
+            );
+            own.into_diagnostics()
+        });
+    for d in found {
+        reporter.extend(d);
+    }
+}
+
+/// ECS201, ECS205, ECS202 and ECS203 for one policy.
+fn check_one(
+    kind: PolicyKind,
+    policy: &Policy,
+    k: &PolicyKey,
+    exec_holders: &BTreeMap<PolicyKey, Vec<(&str, &RoleUse)>>,
+    other_holders: &BTreeSet<PolicyKey>,
+    task_role_holders: &BTreeSet<PolicyKey>,
+    reporter: &mut Reporter<'_>,
+) {
+    unknown_action::check_policy(policy, reporter);
+    if kind == PolicyKind::Trust {
+        return;
+    }
+    resource_mismatch::check_policy(policy, reporter);
+    if kind != PolicyKind::Identity {
+        return;
+    }
+    let holders = exec_holders.get(k).map(Vec::as_slice).unwrap_or_default();
+    // ECS202: execution roles' policies, `--policy` files and bare documents.
+    if !holders.is_empty() || !other_holders.contains(k) {
+        let used: Vec<(&str, String)> = holders
+            .iter()
+            .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.clone())))
+            .collect();
+        broad_secret_access::check_policy(policy, &used, reporter);
+    }
+    // ECS203: only where every role holding the policy is an execution role of this run.
+    if !holders.is_empty()
+        && !other_holders.contains(k)
+        && !task_role_holders.contains(k)
+        && !holders.iter().any(|(_, u)| u.incomplete)
+    {
+        let mut usage = Usage::default();
+        for (name, u) in holders {
+            usage.roles.push((*name).to_string());
+            for a in u.needs.iter().map(|(a, _)| a).chain(&u.maybe) {
+                if !usage.actions.contains(a) {
+                    usage.actions.push(a);
                 }
-                usage.keys_unknown |= u.reads_secrets;
             }
-            unused_grant::check_policy(policy, &usage, reporter);
+            usage.keys_unknown |= u.reads_secrets;
         }
+        unused_grant::check_policy(policy, &usage, reporter);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use crate::input::walk::Candidate;
+    use crate::rules::Rule;
+
+    fn template(secret: bool) -> String {
+        let secrets = if secret {
+            r#", "Secrets": [{"Name": "P", "ValueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/app/p"}]"#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {{
+  "ExecRole": {{"Type": "AWS::IAM::Role", "Properties": {{
+    "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ecs-tasks.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}},
+    "Policies": [{{"PolicyName": "exec", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [
+      {{"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/app/p"}}
+    ]}}}}]}}}},
+  "TaskDef": {{"Type": "AWS::ECS::TaskDefinition", "Properties": {{
+    "Family": "app", "RequiresCompatibilities": ["FARGATE"], "NetworkMode": "awsvpc", "Cpu": "256", "Memory": "512",
+    "ExecutionRoleArn": {{"Fn::GetAtt": ["ExecRole", "Arn"]}},
+    "ContainerDefinitions": [{{"Name": "c", "Image": "nginx:1", "Essential": true{secrets}}}]}}}}
+}}}}"#
+        )
+    }
+
+    /// Two templates whose roles share a logical id are two roles: the grant that only
+    /// the other template's task definition uses is unused in the first.
+    #[test]
+    fn roles_of_different_templates_with_one_logical_id_are_judged_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut candidates = Vec::new();
+        for (name, secret) in [("a.json", false), ("b.json", true)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, template(secret)).unwrap();
+            candidates.push(Candidate {
+                path,
+                display: name.to_string(),
+                explicit: true,
+            });
+        }
+        let settings = crate::check::Settings {
+            region: Some("us-east-1".to_string()),
+            account: Some("123456789012".to_string()),
+            ..crate::check::Settings::default()
+        };
+        let (report, db) = crate::check::run(&candidates, &settings);
+        let unused: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::UnusedGrant)
+            .map(|d| db.name(d.primary.file))
+            .collect();
+        assert_eq!(unused, ["a.json"], "{:#?}", report.diagnostics);
     }
 }

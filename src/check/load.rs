@@ -1,7 +1,7 @@
 //! Loading a run's inputs: read and parse every file (in parallel), recognise
 //! each by content, and gather what each contributes into one [`World`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Loc, Reporter, RuleSettings, RunError};
 use super::guard;
 use crate::input::cloudformation::{self, CfnContext, MetadataIgnore, RoleLink};
 use crate::input::iam::{self, IamInputs, KmsEntry, ManagedPolicyInput};
-use crate::input::read::{self, ReadFile};
+use crate::input::read;
 use crate::input::walk::Candidate;
 use crate::input::{Shape, recognise, task_definition_pointers, terraform};
 use crate::model::Sym;
@@ -62,6 +62,8 @@ pub struct World {
     /// `--policy` files (and the config's `policy`).
     pub policy_files: Vec<PolicySource>,
     pub kms: Vec<KmsEntry>,
+    /// `kms` indexed by the strings each entry can match (built on first use).
+    pub kms_index: std::sync::OnceLock<KmsIndex>,
     /// Regions whose inner locations all report one pointer (embedded JSON strings).
     pub opaque: Vec<(FileId, Span, String)>,
     /// Values present only under an undecidable template condition.
@@ -73,6 +75,98 @@ pub struct World {
     pub run_errors: Vec<RunError>,
     /// Files read (parsed or not).
     pub files: usize,
+}
+
+/// Maps `f` over `items` in parallel, in order; below a few items, on this
+/// thread (waking the thread pool costs more than checking one file).
+pub(super) fn par_map<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(usize, T) -> R + Sync + Send,
+{
+    if items.len() < 4 {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    } else {
+        items
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    }
+}
+
+/// [`World::kms`] indexed by the request strings each entry can match, so that
+/// looking up the key of a secret does not scan every entry of the run.
+#[derive(Debug, Default)]
+pub struct KmsIndex {
+    /// By the entry as a string.
+    exact: HashMap<String, Vec<usize>>,
+    /// Entries that are not ARNs, by the name without its leading `/`.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Known entries of 7 characters or more, by all but their last 7 bytes.
+    by_base: HashMap<String, Vec<usize>>,
+    /// Known entries with wildcards: always candidates.
+    scan: Vec<usize>,
+}
+
+impl KmsIndex {
+    fn build(entries: &[KmsEntry]) -> Self {
+        let mut ix = KmsIndex::default();
+        for (i, e) in entries.iter().enumerate() {
+            let text = e.resource.to_string();
+            if !text.starts_with("arn:") {
+                let name = text.strip_prefix('/').unwrap_or(&text);
+                ix.by_name.entry(name.to_string()).or_default().push(i);
+            }
+            if let Some(pat) = e.resource.known() {
+                if pat.contains(['*', '?']) {
+                    ix.scan.push(i);
+                } else if let Some(base) = pat.len().checked_sub(7).and_then(|n| pat.get(..n)) {
+                    ix.by_base.entry(base.to_string()).or_default().push(i);
+                }
+            }
+            ix.exact.entry(text).or_default().push(i);
+        }
+        ix
+    }
+
+    /// Indices (ascending) of the entries that may match the request string
+    /// `text`: a superset of those that do, for the caller's own test.
+    pub fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self.scan.clone();
+        let mut add = |m: &HashMap<String, Vec<usize>>, k: &str| {
+            if let Some(v) = m.get(k) {
+                out.extend_from_slice(v);
+            }
+        };
+        add(&self.exact, text);
+        if let Some((_, name)) = text.split_once(":parameter/") {
+            add(&self.by_name, name);
+        }
+        if let Some(base) = text.strip_suffix("-??????") {
+            add(&self.by_base, base);
+        }
+        add(&self.by_base, text);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl World {
+    /// The entries of `kms` that may match the request string `text`, in order.
+    pub fn kms_candidates(&self, text: &str) -> impl Iterator<Item = &KmsEntry> {
+        self.kms_index
+            .get_or_init(|| KmsIndex::build(&self.kms))
+            .candidates(text)
+            .into_iter()
+            .filter_map(|i| self.kms.get(i))
+    }
 }
 
 /// What one file contributes; built in parallel, merged in order.
@@ -406,6 +500,34 @@ fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
     out
 }
 
+/// Decodes, parses and contributes every read file, in parallel; `Err` for a
+/// file whose decoding or parsing panicked.
+fn contribute_all(
+    files: Vec<(&Candidate, Vec<u8>)>,
+    settings: &RuleSettings,
+    opts: &LoadOptions,
+) -> Vec<Result<(crate::source::SourceFile, Contribution), RunError>> {
+    par_map(files, |i, (c, bytes)| {
+        let f = guard::catch("read", &c.display, || {
+            read::from_bytes(c.display.clone(), &c.path, bytes, c.explicit)
+        })?;
+        let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        let parsed = Parsed {
+            name: &f.source.name,
+            text: &f.source.text,
+            explicit: f.explicit,
+        };
+        let c = guard::catch("load", parsed.name, || {
+            contribute(id, &parsed, f.tree, settings, opts)
+        })
+        .unwrap_or_else(|e| Contribution {
+            run_errors: vec![e],
+            ..Contribution::default()
+        });
+        Ok((f.source, c))
+    })
+}
+
 /// Reads every candidate (in parallel) and gathers the world. `extra_policies`
 /// are the `--policy` files, read like the others but used as role policies.
 pub fn load(
@@ -415,49 +537,44 @@ pub fn load(
     opts: &LoadOptions,
 ) -> World {
     let mut world = World::default();
-    let results: Vec<Result<Result<ReadFile, read::ReadError>, RunError>> = candidates
-        .par_iter()
-        .map(|c| guard::catch("read", &c.display, || read::read(c)))
-        .collect();
-    let files: Vec<ReadFile> = results
-        .into_iter()
-        .filter_map(|r| match r {
-            Ok(Ok(f)) => Some(f),
-            Ok(Err(e)) => {
-                world.run_errors.push(RunError {
+    // Bytes first (which files can be read decides the file ids), then decode,
+    // parse and contribute per file, so that each parse tree is dropped as soon
+    // as its contribution is extracted instead of all trees living at once.
+    let results: Vec<Result<Result<Vec<u8>, read::ReadError>, RunError>> =
+        par_map(candidates.iter().collect(), |_, c| {
+            guard::catch("read", &c.display, || read::read_bytes(c))
+        });
+    let mut files: Vec<(&Candidate, Vec<u8>)> = Vec::new();
+    for (c, r) in candidates.iter().zip(results) {
+        match r {
+            Ok(Ok(bytes)) => files.push((c, bytes)),
+            Ok(Err(e)) => world.run_errors.push(RunError {
+                path: Some(e.display),
+                message: e.message,
+            }),
+            Err(e) => world.run_errors.push(e),
+        }
+    }
+    let order: Vec<&Candidate> = files.iter().map(|(c, _)| *c).collect();
+    let mut contributions = contribute_all(files, settings, opts);
+    if contributions.iter().any(Result::is_err) {
+        // A file whose parse panicked is not a file of the run: read the others
+        // again, number them as reading them all first would have, and redo them.
+        let mut again = Vec::new();
+        for (c, r) in order.into_iter().zip(contributions) {
+            match r.map(|_| read::read_bytes(c)) {
+                Ok(Ok(bytes)) => again.push((c, bytes)),
+                Ok(Err(e)) => world.run_errors.push(RunError {
                     path: Some(e.display),
                     message: e.message,
-                });
-                None
+                }),
+                Err(e) => world.run_errors.push(e),
             }
-            Err(e) => {
-                world.run_errors.push(e);
-                None
-            }
-        })
-        .collect();
-    world.files = files.len();
-    let contributions: Vec<(crate::source::SourceFile, Contribution)> = files
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            let parsed = Parsed {
-                name: &f.source.name,
-                text: &f.source.text,
-                explicit: f.explicit,
-            };
-            let c = guard::catch("load", parsed.name, || {
-                contribute(id, &parsed, f.tree, settings, opts)
-            })
-            .unwrap_or_else(|e| Contribution {
-                run_errors: vec![e],
-                ..Contribution::default()
-            });
-            (f.source, c)
-        })
-        .collect();
-    for (source, c) in contributions {
+        }
+        contributions = contribute_all(again, settings, opts);
+    }
+    world.files = contributions.iter().filter(|r| r.is_ok()).count();
+    for (source, c) in contributions.into_iter().flatten() {
         let id = world.db.push(source);
         merge(&mut world, id, c);
     }

@@ -471,7 +471,7 @@ pub(super) fn kms_lookup<'a>(
 ) -> impl Fn(&Sym) -> Option<(Sym, Option<Loc>)> + 'a {
     move |resource: &Sym| {
         let text = resource.to_string();
-        for e in &world.kms {
+        for e in world.kms_candidates(&text) {
             let entry = e.resource.to_string();
             // `describe-parameters` gives names, the need a parameter ARN.
             let same = entry == text
@@ -947,19 +947,29 @@ pub fn check_tasks(
     settings: &Settings,
     reporter: &mut Reporter<'_>,
 ) -> TaskResults {
+    // Each task definition on its own reporter and results, merged in input order:
+    // the same diagnostics in the same order as one after the other.
+    let per_task: Vec<(Vec<Diagnostic>, TaskResults)> =
+        super::load::par_map(world.tasks.iter().collect(), |_, src| {
+            let mut own = Reporter::new(&settings.rules);
+            let mut results = TaskResults::default();
+            let mut checker = TaskChecker {
+                world,
+                settings,
+                reporter: &mut own,
+            };
+            let name = world.db.name(src.file);
+            if let Err(e) = super::guard::catch("task", name, || {
+                checker.task(src, roles, &mut results);
+            }) {
+                results.run_errors.push(e);
+            }
+            (own.into_diagnostics(), results)
+        });
     let mut results = TaskResults::default();
-    let mut checker = TaskChecker {
-        world,
-        settings,
-        reporter,
-    };
-    for src in &world.tasks {
-        let name = world.db.name(src.file);
-        if let Err(e) = super::guard::catch("task", name, || {
-            checker.task(src, roles, &mut results);
-        }) {
-            results.run_errors.push(e);
-        }
+    for (diagnostics, one) in per_task {
+        reporter.extend(diagnostics);
+        results.absorb(one);
     }
     results
 }

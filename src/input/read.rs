@@ -60,6 +60,17 @@ pub fn parse_text(syntax: Syntax, text: &str) -> Result<Node, ParseError> {
 
 /// Reads and parses one candidate.
 pub fn read(candidate: &Candidate) -> Result<ReadFile, ReadError> {
+    let bytes = read_bytes(candidate)?;
+    Ok(from_bytes(
+        candidate.display.clone(),
+        &candidate.path,
+        bytes,
+        candidate.explicit,
+    ))
+}
+
+/// Reads one candidate's bytes (what [`read`] does before decoding and parsing).
+pub fn read_bytes(candidate: &Candidate) -> Result<Vec<u8>, ReadError> {
     let err = |message: String| ReadError {
         display: candidate.display.clone(),
         message,
@@ -71,13 +82,7 @@ pub fn read(candidate: &Candidate) -> Result<ReadFile, ReadError> {
     if meta.len() > u64::from(u32::MAX) {
         return Err(err("file larger than 4 GiB".to_string()));
     }
-    let bytes = std::fs::read(&candidate.path).map_err(|e| err(io_message(&e)))?;
-    Ok(from_bytes(
-        candidate.display.clone(),
-        &candidate.path,
-        bytes,
-        candidate.explicit,
-    ))
+    std::fs::read(&candidate.path).map_err(|e| err(io_message(&e)))
 }
 
 /// Decodes and parses bytes already read.
