@@ -92,7 +92,8 @@ pub fn from_bytes(display: String, path: &Path, bytes: Vec<u8>, explicit: bool) 
     let tree = match bad_utf8 {
         Some(at) => Err(ParseError {
             message: "the file is not valid UTF-8".to_string(),
-            span: Span::from_usize(at, at + 1),
+            // The stored text is the lossy decoding: the bad byte became U+FFFD there.
+            span: Span::from_usize(at, at + '\u{fffd}'.len_utf8()),
             pointer: String::new(),
         }),
         None => parse_text(syntax, &text),
