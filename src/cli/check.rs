@@ -15,6 +15,21 @@ use crate::emit::{self, EmitOptions, Format};
 use crate::input::walk::{Excludes, collect};
 use crate::rules::Rule;
 
+/// Loads the config, or says why it cannot be used (the caller exits 2 on `None`).
+pub fn config_or_report(
+    explicit: Option<&Path>,
+    no_config: bool,
+    stderr: &mut dyn Write,
+) -> std::io::Result<Option<Config>> {
+    match load_config(explicit, no_config) {
+        Ok(c) => Ok(Some(c)),
+        Err(e) => {
+            writeln!(stderr, "ecslint: error: {e:#}")?;
+            Ok(None)
+        }
+    }
+}
+
 /// Loads the config the command line asks for (or the nearest one).
 pub fn load_config(explicit: Option<&Path>, no_config: bool) -> anyhow::Result<Config> {
     if no_config {
@@ -181,12 +196,8 @@ pub fn check(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let config = match load_config(args.config.as_deref(), args.no_config) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(stderr, "ecslint: error: {e:#}")?;
-            return Ok(ExitCode::from(2));
-        }
+    let Some(config) = config_or_report(args.config.as_deref(), args.no_config, stderr)? else {
+        return Ok(ExitCode::from(2));
     };
     let (settings, format, fail_on) = match (
         settings(args, &config),

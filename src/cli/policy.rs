@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::args::{CheckArgs, PolicyArgs, PolicyFormat};
-use super::check::{load_config, settings};
+use super::check::{config_or_report, settings};
 use crate::check::least_privilege::{LeastPrivilegePolicy, derive};
 use crate::diagnostic::{RuleSettings, Severity};
 use crate::emit::{self, EmitOptions, Format};
@@ -22,12 +22,8 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let config = match load_config(args.config.as_deref(), args.no_config) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(stderr, "ecslint: error: {e:#}")?;
-            return Ok(ExitCode::from(2));
-        }
+    let Some(config) = config_or_report(args.config.as_deref(), args.no_config, stderr)? else {
+        return Ok(ExitCode::from(2));
     };
     let check_args = CheckArgs {
         paths: args.paths.clone(),

@@ -137,20 +137,6 @@ fn function_of(node: &Node) -> Option<(String, &Node)> {
     }
 }
 
-fn partition_for(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else {
-        "aws"
-    }
-}
-
 impl<'a> Resolver<'a> {
     fn new(root: &'a Node, cx: &'a CfnContext) -> Self {
         let section = |name: &str| -> BTreeMap<&'a str, &'a Node> {
@@ -178,7 +164,10 @@ impl<'a> Resolver<'a> {
                 .account
                 .as_deref()
                 .map_or_else(|| hole("AWS::AccountId", span), |a| string(a, span)),
-            "AWS::Partition" => string(region.map_or("aws", partition_for), span),
+            "AWS::Partition" => string(
+                region.map_or("aws", crate::model::arn::partition_for_region),
+                span,
+            ),
             "AWS::URLSuffix" => string(
                 if region.is_some_and(|r| r.starts_with("cn-")) {
                     "amazonaws.com.cn"
@@ -207,37 +196,23 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A pseudo parameter as pieces: its value, or a hole labelled with its name.
+    fn pseudo_pieces(&self, name: &str, span: Span) -> Vec<Piece> {
+        self.pseudo(name, span)
+            .and_then(|n| pieces_of(&n))
+            .unwrap_or_else(|| vec![Piece::Hole(name.into())])
+    }
+
     /// `arn:PARTITION:service:REGION:ACCOUNT:` as pieces.
     fn arn_prefix(&self, service: &str, regional: bool, span: Span) -> Vec<Piece> {
         let mut p = vec![Piece::Lit("arn:".into())];
-        p.extend(
-            pieces_of(
-                &self
-                    .pseudo("AWS::Partition", span)
-                    .unwrap_or_else(|| hole("AWS::Partition", span)),
-            )
-            .unwrap_or_default(),
-        );
+        p.extend(self.pseudo_pieces("AWS::Partition", span));
         p.push(Piece::Lit(format!(":{service}:").into()));
         if regional {
-            p.extend(
-                pieces_of(
-                    &self
-                        .pseudo("AWS::Region", span)
-                        .unwrap_or_else(|| hole("AWS::Region", span)),
-                )
-                .unwrap_or_default(),
-            );
+            p.extend(self.pseudo_pieces("AWS::Region", span));
         }
         p.push(Piece::Lit(":".into()));
-        p.extend(
-            pieces_of(
-                &self
-                    .pseudo("AWS::AccountId", span)
-                    .unwrap_or_else(|| hole("AWS::AccountId", span)),
-            )
-            .unwrap_or_default(),
-        );
+        p.extend(self.pseudo_pieces("AWS::AccountId", span));
         p.push(Piece::Lit(":".into()));
         p
     }
@@ -347,44 +322,18 @@ impl<'a> Resolver<'a> {
                 "",
             ),
             ("AWS::ECR::Repository", "RepositoryUri") => {
-                let mut p = pieces_of(
-                    &self
-                        .pseudo("AWS::AccountId", span)
-                        .unwrap_or_else(|| hole("AWS::AccountId", span)),
-                )
-                .unwrap_or_default();
+                let mut p = self.pseudo_pieces("AWS::AccountId", span);
                 p.push(Piece::Lit(".dkr.ecr.".into()));
-                p.extend(
-                    pieces_of(
-                        &self
-                            .pseudo("AWS::Region", span)
-                            .unwrap_or_else(|| hole("AWS::Region", span)),
-                    )
-                    .unwrap_or_default(),
-                );
+                p.extend(self.pseudo_pieces("AWS::Region", span));
                 p.push(Piece::Lit(".".into()));
-                p.extend(
-                    pieces_of(
-                        &self
-                            .pseudo("AWS::URLSuffix", span)
-                            .unwrap_or_else(|| hole("AWS::URLSuffix", span)),
-                    )
-                    .unwrap_or_default(),
-                );
+                p.extend(self.pseudo_pieces("AWS::URLSuffix", span));
                 p.push(Piece::Lit("/".into()));
                 p.extend(self.name_pieces(id, "RepositoryName", depth));
                 Self::partial(p, span)
             }
             ("AWS::S3::Bucket", "Arn") => {
                 let mut p = vec![Piece::Lit("arn:".into())];
-                p.extend(
-                    pieces_of(
-                        &self
-                            .pseudo("AWS::Partition", span)
-                            .unwrap_or_else(|| hole("AWS::Partition", span)),
-                    )
-                    .unwrap_or_default(),
-                );
+                p.extend(self.pseudo_pieces("AWS::Partition", span));
                 p.push(Piece::Lit(":s3:::".into()));
                 p.extend(self.name_pieces(id, "BucketName", depth));
                 Self::partial(p, span)
