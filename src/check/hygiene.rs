@@ -208,7 +208,7 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
     let policies: Vec<(PolicyKind, &Policy, PolicyKey)> = roles
         .loaded_policies()
         .iter()
-        .filter_map(|(kind, p)| key(db, p).map(|k| (*kind, p, k)))
+        .filter_map(|(kind, p)| key(db, p).map(|k| (*kind, &**p, k)))
         .filter(|(_, _, k)| seen.insert(k.clone()))
         .collect();
 

@@ -78,13 +78,13 @@ fn layers<'a>(identity: &'a [&'a Policy], boundary: Option<&'a [&'a Policy]>) ->
 /// A statement of the role, with where it is.
 fn statement<'a>(role: &'a RoleSet, m: &Matched) -> Option<(&'a Policy, &'a Statement)> {
     use crate::iam::LayerKind;
-    let policies: &[Policy] = match m.layer {
+    let policies: &[std::sync::Arc<Policy>] = match m.layer {
         LayerKind::Identity => &role.identity,
         LayerKind::Boundary => role.boundary.as_deref().unwrap_or(&[]),
         _ => return None,
     };
     let p = policies.get(m.policy)?;
-    Some((p, p.statements.get(m.statement)?))
+    Some((&**p, p.statements.get(m.statement)?))
 }
 
 fn statement_loc(p: &Policy, st: &Statement) -> Option<Loc> {
@@ -395,8 +395,11 @@ impl TaskChecker<'_, '_, '_> {
         if all.is_empty() {
             return;
         }
-        let identity: Vec<&Policy> = role.identity.iter().collect();
-        let boundary: Option<Vec<&Policy>> = role.boundary.as_ref().map(|b| b.iter().collect());
+        let identity: Vec<&Policy> = role.identity.iter().map(|p| &**p).collect();
+        let boundary: Option<Vec<&Policy>> = role
+            .boundary
+            .as_ref()
+            .map(|b| b.iter().map(|p| &**p).collect());
         let account = role
             .account()
             .map(str::to_string)
@@ -704,7 +707,7 @@ impl TaskChecker<'_, '_, '_> {
                 }
             }
             if let Some(tr) = task_role {
-                let tr_identity: Vec<&Policy> = tr.identity.iter().collect();
+                let tr_identity: Vec<&Policy> = tr.identity.iter().map(|p| &**p).collect();
                 let all_granted = group.iter().all(|o| {
                     let ctx = context_for(tr, tr.account(), &o.need.resource, o.need.action, None);
                     evaluate(

@@ -3,6 +3,7 @@
 //! policy; and the trust-policy rules (ECS011, ECS012).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::diagnostic::{Loc, Reporter};
 use crate::input::cloudformation::RoleLink;
@@ -22,9 +23,9 @@ use super::load::{TaskSource, World};
 pub struct RoleSet {
     pub name: String,
     pub arn: Option<String>,
-    pub identity: Vec<Policy>,
-    pub boundary: Option<Vec<Policy>>,
-    pub trust: Option<Policy>,
+    pub identity: Vec<Arc<Policy>>,
+    pub boundary: Option<Vec<Arc<Policy>>>,
+    pub trust: Option<Arc<Policy>>,
     /// Where the role is described.
     pub loc: Option<Loc>,
     /// The policies are the `--policy` files (for messages).
@@ -61,9 +62,9 @@ pub struct RoleSets {
     /// The `--policy` files as one role.
     fallback: Option<RoleSet>,
     /// Key policies of KMS keys the inputs define, by key ARN (as displayed).
-    key_policies: Vec<(String, Policy)>,
+    key_policies: Vec<(String, Arc<Policy>)>,
     /// Every policy document read from a file, once, with its kind (for the hygiene rules).
-    loaded: Vec<(PolicyKind, Policy)>,
+    loaded: Vec<(PolicyKind, Arc<Policy>)>,
 }
 
 /// A statement that grants everything, present only as Unknown: stands for a
@@ -100,17 +101,17 @@ fn empty_policy(name: &str) -> Policy {
 struct Loader<'w, 'r, 's> {
     world: &'w mut World,
     reporter: &'r mut Reporter<'s>,
-    loaded: HashMap<(Option<FileId>, String), Policy>,
-    managed: HashMap<String, Option<Policy>>,
+    loaded: HashMap<(Option<FileId>, String), Arc<Policy>>,
+    managed: HashMap<String, Option<Arc<Policy>>>,
     /// What `loaded` holds, in load order, with each document's kind.
-    order: Vec<(PolicyKind, Policy)>,
+    order: Vec<(PolicyKind, Arc<Policy>)>,
 }
 
 impl Loader<'_, '_, '_> {
-    fn source(&mut self, src: &PolicySource, kind: PolicyKind) -> Policy {
+    fn source(&mut self, src: &PolicySource, kind: PolicyKind) -> Arc<Policy> {
         let key = (src.file, src.pointer.clone());
         if let Some(p) = self.loaded.get(&key) {
-            return p.clone();
+            return Arc::clone(p);
         }
         if let (Some(file), Some(span)) = (src.file, src.opaque) {
             self.world.opaque.push((file, span, src.pointer.clone()));
@@ -127,13 +128,14 @@ impl Loader<'_, '_, '_> {
                 }
             }
         }
-        self.loaded.insert(key, policy.clone());
-        self.order.push((kind, policy.clone()));
+        let policy = Arc::new(policy);
+        self.loaded.insert(key, Arc::clone(&policy));
+        self.order.push((kind, Arc::clone(&policy)));
         policy
     }
 
     /// An attached managed policy (or boundary) by ARN.
-    fn managed(&mut self, r: &ManagedRef) -> Policy {
+    fn managed(&mut self, r: &ManagedRef) -> Arc<Policy> {
         let arn = match &r.arn {
             Sym::Known(a) if a.contains("${") => {
                 // A template variable left in a plain string (no `!Sub`): IAM rejects the ARN.
@@ -146,7 +148,7 @@ impl Loader<'_, '_, '_> {
                         )
                         .with_help("write it as `!Sub 'arn:${AWS::Partition}:iam::aws:policy/...'`");
                 }
-                return empty_policy(a);
+                return Arc::new(empty_policy(a));
             }
             Sym::Known(a) => a.clone(),
             Sym::Partial(pieces) => {
@@ -160,26 +162,26 @@ impl Loader<'_, '_, '_> {
                         .to_string()
                         .replace("${AWS::Partition}", "aws")
                 } else {
-                    return unknown_policy(
+                    return Arc::new(unknown_policy(
                         &format!("the managed policy `{}` cannot be resolved offline", r.arn),
                         r.loc.as_ref(),
-                    );
+                    ));
                 }
             }
         };
         if let Some(p) = self.managed.get(&arn) {
             return p.clone().unwrap_or_else(|| {
-                unknown_policy(
+                Arc::new(unknown_policy(
                     &format!("the policy `{arn}` is not among the inputs"),
                     r.loc.as_ref(),
-                )
+                ))
             });
         }
         let loaded = if crate::aws::is_aws_managed_arn(&arn) {
             crate::aws::managed_policy(&arn).and_then(|m| {
                 crate::parse::json::parse(m.document)
                     .ok()
-                    .map(|node| load_policy(&node, None, "", m.name, None))
+                    .map(|node| Arc::new(load_policy(&node, None, "", m.name, None)))
             })
         } else {
             self.world
@@ -195,12 +197,12 @@ impl Loader<'_, '_, '_> {
             } else {
                 format!("the policy `{arn}` is not among the inputs")
             };
-            unknown_policy(&what, r.loc.as_ref())
+            Arc::new(unknown_policy(&what, r.loc.as_ref()))
         })
     }
 
     fn role(&mut self, input: &RoleInput) -> RoleSet {
-        let mut identity: Vec<Policy> = input
+        let mut identity: Vec<Arc<Policy>> = input
             .inline
             .iter()
             .map(|s| self.source(s, PolicyKind::Identity))
@@ -368,7 +370,7 @@ impl RoleSets {
 
     /// Every policy document read from a file (identity, trust, `--policy`, bare
     /// documents, customer managed), once each, in load order; never AWS managed ones.
-    pub fn loaded_policies(&self) -> &[(PolicyKind, Policy)] {
+    pub fn loaded_policies(&self) -> &[(PolicyKind, Arc<Policy>)] {
         &self.loaded
     }
 
@@ -474,7 +476,7 @@ impl RoleSets {
         self.key_policies
             .iter()
             .find(|(a, _)| *a == text)
-            .map(|(_, p)| p)
+            .map(|(_, p)| &**p)
     }
 
     /// ECS011 and ECS012 for every role some task definition uses as its execution role.
