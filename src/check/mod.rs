@@ -44,7 +44,8 @@ pub fn run(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb) 
     let mut world = load::load(candidates, &settings.policy_files, &settings.rules, &opts);
     let mut reporter = Reporter::new(&settings.rules);
     let roles = roles::RoleSets::build(&mut world, settings, &mut reporter);
-    let mut tasks = permissions::check_tasks(&world, &roles, settings, &mut reporter);
+    let task_list = std::mem::take(&mut world.tasks);
+    let mut tasks = permissions::check_tasks(&world, task_list, &roles, settings, &mut reporter);
     world.run_errors.append(&mut tasks.run_errors);
     roles.check_trust(&world, &tasks.execution_roles, &mut reporter);
     hygiene::check(&roles, &tasks, &world.db, &mut reporter);

@@ -944,31 +944,34 @@ fn split_key_policy(kp: &Policy, role: &RoleSet) -> (Policy, Policy) {
 }
 
 /// Checks every task definition of the world.
+///
+/// The task definitions are taken by value: each one's trees are dropped as soon
+/// as it is checked.
 pub fn check_tasks(
     world: &World,
+    tasks: Vec<TaskSource>,
     roles: &RoleSets,
     settings: &Settings,
     reporter: &mut Reporter<'_>,
 ) -> TaskResults {
     // Each task definition on its own reporter and results, merged in input order:
     // the same diagnostics in the same order as one after the other.
-    let per_task: Vec<(Vec<Diagnostic>, TaskResults)> =
-        super::load::par_map(world.tasks.iter().collect(), |_, src| {
-            let mut own = Reporter::new(&settings.rules);
-            let mut results = TaskResults::default();
-            let mut checker = TaskChecker {
-                world,
-                settings,
-                reporter: &mut own,
-            };
-            let name = world.db.name(src.file);
-            if let Err(e) = super::guard::catch("task", name, || {
-                checker.task(src, roles, &mut results);
-            }) {
-                results.run_errors.push(e);
-            }
-            (own.into_diagnostics(), results)
-        });
+    let per_task: Vec<(Vec<Diagnostic>, TaskResults)> = super::load::par_map(tasks, |_, src| {
+        let mut own = Reporter::new(&settings.rules);
+        let mut results = TaskResults::default();
+        let mut checker = TaskChecker {
+            world,
+            settings,
+            reporter: &mut own,
+        };
+        let name = world.db.name(src.file);
+        if let Err(e) = super::guard::catch("task", name, || {
+            checker.task(&src, roles, &mut results);
+        }) {
+            results.run_errors.push(e);
+        }
+        (own.into_diagnostics(), results)
+    });
     let mut results = TaskResults::default();
     for (diagnostics, one) in per_task {
         reporter.extend(diagnostics);

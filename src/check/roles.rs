@@ -103,6 +103,8 @@ struct Loader<'w, 'r, 's> {
     reporter: &'r mut Reporter<'s>,
     loaded: HashMap<(Option<FileId>, String), Arc<Policy>>,
     managed: HashMap<String, Option<Arc<Policy>>>,
+    /// The customer managed policies of the inputs, by ARN, each taken out when first loaded.
+    managed_sources: BTreeMap<String, PolicySource>,
     /// What `loaded` holds, in load order, with each document's kind.
     order: Vec<(PolicyKind, Arc<Policy>)>,
 }
@@ -184,10 +186,10 @@ impl Loader<'_, '_, '_> {
                     .map(|node| Arc::new(load_policy(&node, None, "", m.name, None)))
             })
         } else {
-            self.world
-                .managed
-                .get(&arn)
-                .cloned()
+            // Each ARN is looked up here once (then `self.managed` answers): the
+            // source tree is not needed again.
+            self.managed_sources
+                .remove(&arn)
                 .map(|src| self.source(&src, PolicyKind::Identity))
         };
         self.managed.insert(arn.clone(), loaded.clone());
@@ -275,26 +277,29 @@ impl RoleSets {
         let policy_files = std::mem::take(&mut world.policy_files);
         let documents = std::mem::take(&mut world.documents);
         let key_policies = std::mem::take(&mut world.key_policies);
+        let managed_sources = std::mem::take(&mut world.managed);
+        // Each source tree is dropped as soon as its policy is loaded (peak memory).
         let mut out = RoleSets::default();
         let mut ld = Loader {
             world,
             reporter,
             loaded: HashMap::new(),
             managed: HashMap::new(),
+            managed_sources,
             order: Vec::new(),
         };
-        for (arn, src) in &key_policies {
-            let policy = ld.source(src, PolicyKind::Resource);
+        for (arn, src) in key_policies {
+            let policy = ld.source(&src, PolicyKind::Resource);
             out.key_policies.push((arn.to_string(), policy));
         }
         // Bare policy documents are validated even though no role uses them.
-        for doc in &documents {
+        for doc in documents {
             let kind = if crate::input::iam::names_principals(&doc.node) {
                 PolicyKind::Trust
             } else {
                 PolicyKind::Identity
             };
-            ld.source(doc, kind);
+            ld.source(&doc, kind);
         }
         // Config roles first: an input describing the same role adds to them.
         let mut config_roles: BTreeMap<String, RoleInput> = BTreeMap::new();
@@ -335,27 +340,27 @@ impl RoleSets {
                 }
             }
         }
-        for (name, input) in &all {
-            let set = ld.role(input);
+        for (name, input) in all {
+            let set = ld.role(&input);
             if input.policies_listed {
-                out.by_name.insert(name.clone(), set);
+                out.by_name.insert(name, set);
             } else {
-                out.trust_only.insert(name.clone(), set);
+                out.trust_only.insert(name, set);
             }
         }
-        for ((file, key), input) in &scoped {
-            let set = ld.role(input);
+        for ((file, key), input) in scoped {
+            let set = ld.role(&input);
             if input.policies_listed {
-                out.scoped.insert((*file, key.clone()), set);
+                out.scoped.insert((file, key), set);
             } else {
                 // Extra policies of a role defined elsewhere: usable together with --policy.
-                out.scoped.insert((*file, format!("partial:{key}")), set);
+                out.scoped.insert((file, format!("partial:{key}")), set);
             }
         }
         if !policy_files.is_empty() {
             let identity = policy_files
-                .iter()
-                .map(|s| ld.source(s, PolicyKind::Identity))
+                .into_iter()
+                .map(|s| ld.source(&s, PolicyKind::Identity))
                 .collect();
             out.fallback = Some(RoleSet {
                 name: "--policy".to_string(),
