@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::condition::eval_block;
-use super::matcher::{Pattern, TextTok, Tok, action_matches, resource_text};
+use super::matcher::{Pattern, RequestText, Tok, action_matches};
 use super::variables::TplPiece;
 use super::{Tri, Unknowns};
 use crate::diagnostic::Decision;
@@ -184,7 +184,7 @@ pub fn evaluate(layers: &Layers, request: &Request) -> Evaluation {
             unknowns: Unknowns::default(),
         };
     }
-    let text = resource_text(request.resource);
+    let text = RequestText::new(request.resource);
     let mut applied: Vec<Applied> = Vec::new();
     let mut collect = |layer: LayerKind, policies: &[&Policy]| {
         for (pi, policy) in policies.iter().enumerate() {
@@ -289,7 +289,7 @@ pub fn statement_applies(
     st: &Statement,
     policy: &Policy,
     request: &Request,
-    text: &[TextTok],
+    text: &RequestText,
     unknowns: &mut Unknowns,
 ) -> Tri {
     let mut t = action_part(&st.action, request.action, unknowns);
@@ -348,7 +348,7 @@ fn action_part(targets: &Targets, action: &str, unknowns: &mut Unknowns) -> Tri 
 fn resource_part(
     targets: &Targets,
     request: &Request,
-    text: &[TextTok],
+    text: &RequestText,
     variables: bool,
     unknowns: &mut Unknowns,
 ) -> Tri {
@@ -385,12 +385,12 @@ fn star_entry(e: &Entry) -> Tri {
 fn entry_matches(
     e: &Entry,
     request: &Request,
-    text: &[TextTok],
+    text: &RequestText,
     variables: bool,
     unknowns: &mut Unknowns,
 ) -> Tri {
     if let Some(p) = &e.pattern {
-        let m = p.matches_text(text);
+        let m = p.matches_request(text);
         if m == Tri::U {
             // Only what made the match uncertain: the holes on either side.
             for h in e.value.holes().into_iter().chain(request.resource.holes()) {
@@ -401,12 +401,12 @@ fn entry_matches(
     }
     if let (Some(tpl), true) = (&e.template, variables) {
         return match substitute(tpl, request, unknowns) {
-            Some(p) => p.matches_text(text),
+            Some(p) => p.matches_request(text),
             // R59: a variable with no value matches nothing.
             None => Tri::F,
         };
     }
-    Pattern::resource_sym(&e.value).matches_text(text)
+    Pattern::resource_sym(&e.value).matches_request(text)
 }
 
 /// Substitutes the variables of a resource template (R58–R60): wildcards of the policy text keep

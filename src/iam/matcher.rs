@@ -178,6 +178,20 @@ impl Pattern {
                 .collect();
             return Tri::from(self.matches(&known));
         }
+        self.matches_with_holes(text)
+    }
+
+    /// [`Pattern::matches_text`] on a request string prepared once for many patterns.
+    pub fn matches_request(&self, text: &RequestText) -> Tri {
+        let pattern_has_hole = matches!(self.shape, Shape::Glob { has_hole: true, .. });
+        match &text.known {
+            Some(known) if !pattern_has_hole => Tri::from(self.matches(known)),
+            _ => self.matches_with_holes(&text.toks),
+        }
+    }
+
+    /// The three-valued match when the text or the pattern has a hole.
+    fn matches_with_holes(&self, text: &[TextTok]) -> Tri {
         if matches!(self.shape, Shape::Any) {
             return Tri::T;
         }
@@ -227,10 +241,45 @@ fn resource_toks(
     out
 }
 
+/// A request string prepared once per request: its tokens and, when it has no
+/// hole, the string itself (matched without the NFA where the pattern allows).
+#[derive(Debug, Clone)]
+pub struct RequestText {
+    toks: Vec<TextTok>,
+    known: Option<String>,
+}
+
+impl RequestText {
+    /// Prepares the request string of a resource.
+    pub fn new(sym: &Sym) -> RequestText {
+        let toks = resource_text(sym);
+        // Without a hole, the string itself (a `Partial` may hold only literal pieces).
+        let known = match sym {
+            Sym::Known(s) => Some(s.clone()),
+            Sym::Partial(_) => toks
+                .iter()
+                .map(|t| match t {
+                    TextTok::Char(c) => Some(*c),
+                    TextTok::Hole { .. } => None,
+                })
+                .collect(),
+        };
+        RequestText { toks, known }
+    }
+
+    /// The tokens of the request string.
+    pub fn toks(&self) -> &[TextTok] {
+        &self.toks
+    }
+}
+
 /// The request string of a resource, with each hole marked colon-free when it lies in the first
 /// five ARN segments.
 pub fn resource_text(sym: &Sym) -> Vec<TextTok> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(match sym {
+        Sym::Known(s) => s.len(),
+        Sym::Partial(pieces) => pieces.len() * 8,
+    });
     let mut colons = 0usize;
     let push_lit = |out: &mut Vec<TextTok>, l: &str, colons: &mut usize| {
         for c in l.chars() {
@@ -265,26 +314,57 @@ enum Mode {
     Certain,
 }
 
-/// A small bitset over pattern positions.
-struct Bits(Vec<u64>);
+/// How many words [`Bits`] holds without allocating (patterns of up to 255 tokens).
+const INLINE_WORDS: usize = 4;
+
+/// A small bitset over pattern positions: inline for short patterns, on the heap otherwise.
+struct Bits {
+    inline: [u64; INLINE_WORDS],
+    /// Empty when the set fits `inline`.
+    heap: Vec<u64>,
+}
 
 impl Bits {
     fn new(n: usize) -> Bits {
-        Bits(vec![0; n / 64 + 1])
+        let words = n / 64 + 1;
+        Bits {
+            inline: [0; INLINE_WORDS],
+            heap: if words > INLINE_WORDS {
+                vec![0; words]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+    fn words(&self) -> &[u64] {
+        if self.heap.is_empty() {
+            &self.inline
+        } else {
+            &self.heap
+        }
+    }
+    fn words_mut(&mut self) -> &mut [u64] {
+        if self.heap.is_empty() {
+            &mut self.inline
+        } else {
+            &mut self.heap
+        }
     }
     fn get(&self, i: usize) -> bool {
-        self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+        self.words()
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
     }
     fn set(&mut self, i: usize) {
-        if let Some(w) = self.0.get_mut(i / 64) {
+        if let Some(w) = self.words_mut().get_mut(i / 64) {
             *w |= 1 << (i % 64);
         }
     }
     fn clear(&mut self) {
-        self.0.iter_mut().for_each(|w| *w = 0);
+        self.words_mut().iter_mut().for_each(|w| *w = 0);
     }
     fn is_empty(&self) -> bool {
-        self.0.iter().all(|w| *w == 0)
+        self.words().iter().all(|w| *w == 0)
     }
 }
 
