@@ -114,6 +114,7 @@ fn describe_statement(p: &Policy, st: &Statement) -> String {
 /// Near misses: a statement that would grant the pair after a small, exact change.
 fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
     let resource = need.resource.known().unwrap_or("");
+    let text = crate::iam::matcher::RequestText::new(&need.resource);
     for p in &role.identity {
         for st in &p.statements {
             if st.effect != Effect::Allow || st.action.negated || st.resource.negated {
@@ -126,9 +127,8 @@ fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
             });
             for e in &st.resource.entries {
                 let loc = p.source.map(|f| Loc::new(f, e.span, e.pointer.clone()));
-                let text = crate::iam::matcher::resource_text(&need.resource);
                 let fits_sym = |sym: &Sym| {
-                    crate::iam::matcher::Pattern::resource_sym(sym).matches_text(&text)
+                    crate::iam::matcher::Pattern::resource_sym(sym).matches_request(&text)
                         == crate::iam::Tri::T
                 };
                 let with_suffix = |suffix: &str| {
