@@ -109,37 +109,35 @@ fn resources(module: &Node, pointer: String) -> Vec<Res<'_>> {
     out
 }
 
-/// References of a configuration expression, by resource address and attribute
-/// (`module.app.aws_iam_role.exec` + `execution_role_arn` → `["aws_iam_role.x.arn", …]`).
-fn config_references(root: &Node, address: &str, attribute: &str) -> Vec<String> {
-    // Split `module.a.module.b.type.name` into module path and local address.
-    let parts: Vec<&str> = address.split('.').collect();
+/// The configuration module that `module.a.module.b.…` addresses (walking the
+/// `module_calls`, leaving at least `keep` parts), the address prefix of that module
+/// (`module.a.module.b.`, with any instance index as written) and how many parts it took.
+fn module_scope<'a>(
+    root: &'a Node,
+    parts: &[&str],
+    keep: usize,
+) -> (Option<&'a Node>, String, usize) {
     let mut module = root.get("configuration").and_then(|c| c.get("root_module"));
     let mut prefix = String::new();
     let mut i = 0;
-    while i + 1 < parts.len() && parts[i] == "module" {
-        let name = parts[i + 1].split('[').next().unwrap_or(parts[i + 1]);
+    while i + 2 + keep <= parts.len() && parts.get(i) == Some(&"module") {
+        let Some(raw) = parts.get(i + 1) else { break };
+        let name = raw.split('[').next().unwrap_or(raw);
         module = module
             .and_then(|m| m.get("module_calls"))
             .and_then(|c| c.get(name))
             .and_then(|c| c.get("module"));
         prefix.push_str("module.");
-        prefix.push_str(parts[i + 1]);
+        prefix.push_str(raw);
         prefix.push('.');
         i += 2;
     }
-    let local = parts[i..].join(".");
-    let local = local.split('[').next().unwrap_or(&local).to_string();
-    let Some(list) = module
-        .and_then(|m| m.get("resources"))
-        .and_then(Node::as_array)
-    else {
-        return Vec::new();
-    };
-    list.iter()
-        .find(|r| r.get("address").and_then(Node::as_str) == Some(local.as_str()))
-        .and_then(|r| r.get("expressions"))
-        .and_then(|e| e.get(attribute))
+    (module, prefix, i)
+}
+
+/// The `references` of an expression, each with the module prefix.
+fn prefixed_references(expression: Option<&Node>, prefix: &str) -> Vec<String> {
+    expression
         .and_then(|x| x.get("references"))
         .and_then(Node::as_array)
         .map(|refs| {
@@ -151,6 +149,28 @@ fn config_references(root: &Node, address: &str, attribute: &str) -> Vec<String>
         .unwrap_or_default()
 }
 
+/// References of a configuration expression, by resource address and attribute
+/// (`module.app.aws_iam_role.exec` + `execution_role_arn` → `["aws_iam_role.x.arn", …]`).
+fn config_references(root: &Node, address: &str, attribute: &str) -> Vec<String> {
+    // Split `module.a.module.b.type.name` into module path and local address.
+    let parts: Vec<&str> = address.split('.').collect();
+    let (module, prefix, i) = module_scope(root, &parts, 2);
+    let local = parts.get(i..).unwrap_or_default().join(".");
+    let local = local.split('[').next().unwrap_or(&local).to_string();
+    let Some(list) = module
+        .and_then(|m| m.get("resources"))
+        .and_then(Node::as_array)
+    else {
+        return Vec::new();
+    };
+    let expression = list
+        .iter()
+        .find(|r| r.get("address").and_then(Node::as_str) == Some(local.as_str()))
+        .and_then(|r| r.get("expressions"))
+        .and_then(|e| e.get(attribute));
+    prefixed_references(expression, &prefix)
+}
+
 fn string_at<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
     n.get(key).and_then(Node::as_str)
 }
@@ -159,43 +179,16 @@ fn string_at<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
 /// in `module_calls.iam`, prefixed with the module's address (nested modules too).
 fn module_output_references(root: &Node, reference: &str) -> Vec<String> {
     let parts: Vec<&str> = reference.split('.').collect();
-    let mut module = root.get("configuration").and_then(|c| c.get("root_module"));
-    let mut prefix = String::new();
-    let mut i = 0;
-    while i + 1 < parts.len() && parts.get(i) == Some(&"module") {
-        let Some(name) = parts.get(i + 1) else { break };
-        let name = name.split('[').next().unwrap_or(name);
-        let next = module
-            .and_then(|m| m.get("module_calls"))
-            .and_then(|c| c.get(name))
-            .and_then(|c| c.get("module"));
-        if next.is_none() {
-            return Vec::new();
-        }
-        module = next;
-        prefix.push_str("module.");
-        prefix.push_str(name);
-        prefix.push('.');
-        i += 2;
-        // `module.a.out`: what is left is one output name.
-        if parts.len() == i + 1 {
-            let output = parts[i];
-            return module
-                .and_then(|m| m.get("outputs"))
-                .and_then(|o| o.get(output))
-                .and_then(|o| o.get("expression"))
-                .and_then(|e| e.get("references"))
-                .and_then(Node::as_array)
-                .map(|refs| {
-                    refs.iter()
-                        .filter_map(Node::as_str)
-                        .map(|r| format!("{prefix}{r}"))
-                        .collect()
-                })
-                .unwrap_or_default();
-        }
+    let (module, prefix, i) = module_scope(root, &parts, 1);
+    // `module.a.out`: after the module path, one output name is left.
+    if i == 0 || module.is_none() || parts.len() != i + 1 {
+        return Vec::new();
     }
-    Vec::new()
+    let expression = module
+        .and_then(|m| m.get("outputs"))
+        .and_then(|o| o.get(parts[i]))
+        .and_then(|o| o.get("expression"));
+    prefixed_references(expression, &prefix)
 }
 
 /// Parses a JSON string embedded in the plan, with spans moved into the file.
