@@ -104,6 +104,10 @@ pub struct RoleRequirement {
     pub aws_error: Option<&'static str>,
     /// The field that needs the role.
     pub feature: Loc,
+    /// Only if the task runs on Fargate, which it looks like without saying so
+    /// (FACTS.md §4: `awsvpc` with task-level `cpu` and `memory`, no
+    /// `requiresCompatibilities`): a warning, not an error.
+    pub likely: bool,
 }
 
 /// The registration error for secrets without an execution role (FACTS.md §7).
@@ -112,15 +116,23 @@ const SECRETS: &str = "When you are specifying container secrets, you must also 
 /// Whether the task definition needs an execution role (FACTS.md §4), whether
 /// or not it has one; the caller reports ECS010 when `executionRoleArn` is absent.
 pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement> {
+    // FACTS.md §4: without `requiresCompatibilities`, a task that looks like a Fargate
+    // task (awsvpc, task-level cpu and memory) gets the Fargate rules as warnings.
+    let looks_fargate = task.requires_compatibilities.is_empty()
+        && task.network_mode.as_ref().and_then(Field::known) == Some("awsvpc")
+        && task.cpu.is_some()
+        && task.memory.is_some();
+    let likely = looks_fargate && !task.always_uses_execution_role();
     let req = |reason, aws_error, feature: &Loc| {
         Some(RoleRequirement {
             reason,
             aws_error,
             feature: feature.clone(),
+            likely,
         })
     };
-    let always = task.always_uses_execution_role();
-    let fargate = task.can_run_on_fargate();
+    let always = task.always_uses_execution_role() || looks_fargate;
+    let fargate = task.can_run_on_fargate() || looks_fargate;
     for c in &task.containers {
         if always
             && let Some(image) = &c.image
@@ -164,6 +176,14 @@ pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement>
             };
         }
     }
+    let req_always = |reason, aws_error, feature: &Loc| {
+        Some(RoleRequirement {
+            reason,
+            aws_error,
+            feature: feature.clone(),
+            likely: false,
+        })
+    };
     for c in &task.containers {
         let secret = c.secrets.first().or_else(|| {
             c.log_configuration
@@ -171,27 +191,27 @@ pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement>
                 .and_then(|l| l.secret_options.first())
         });
         if let Some(s) = secret {
-            return req(
+            return req_always(
                 "container secrets are read with the execution role",
                 Some(SECRETS),
                 &s.loc,
             );
         }
         if let Some(f) = &c.credentials_parameter {
-            return req(
+            return req_always(
                 "private registry credentials are read with the execution role",
                 None,
                 &f.loc,
             );
         }
         if let Some(f) = c.environment_files.first() {
-            return req(
+            return req_always(
                 "environment files are downloaded with the execution role",
                 None,
                 &f.loc,
             );
         }
-        if !fargate
+        if !task.can_run_on_fargate()
             && let Some(fl) = &c.firelens_configuration
             && fl.options.get("config-file-type").and_then(Field::known) == Some("s3")
         {
@@ -199,7 +219,7 @@ pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement>
                 .options
                 .get("config-file-value")
                 .map_or(&fl.loc, |f| &f.loc);
-            return req(
+            return req_always(
                 "a FireLens config file in S3 is downloaded with the execution role",
                 None,
                 at,
@@ -211,7 +231,7 @@ pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement>
             .chain(&c.docker_security_options)
             .find(|f| credspec_location(&f.value).is_some())
         {
-            return req(
+            return req_always(
                 "credential specs in S3 or SSM are read with the execution role",
                 None,
                 &f.loc,
@@ -220,7 +240,7 @@ pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement>
     }
     if let Some(v) = task.volumes.iter().find_map(|v| v.fsx.as_ref()) {
         let at = v.credentials_parameter.as_ref().map_or(&v.loc, |f| &f.loc);
-        return req(
+        return req_always(
             "FSx for Windows File Server volumes are mounted with the execution role",
             None,
             at,

@@ -317,6 +317,10 @@ impl TaskChecker<'_, '_, '_> {
         let role = match role {
             ResolvedRole::None => {
                 if let Some(req) = execution_role_required(&task) {
+                    let overridden = self
+                        .reporter
+                        .settings()
+                        .severity_overridden(Rule::MissingExecutionRole);
                     let d = self.reporter.report(
                         Rule::MissingExecutionRole,
                         task.loc.clone(),
@@ -325,12 +329,23 @@ impl TaskChecker<'_, '_, '_> {
                     d.task_definition = Some(src.name.clone());
                     d.logical.clone_from(&src.logical);
                     d.with_related(Some(req.feature.clone()), "this needs the execution role");
+                    if req.likely {
+                        d.message.push_str(
+                            " (if it runs on Fargate, as `awsvpc` with task-level `cpu` and `memory` suggests; `requiresCompatibilities` does not say)",
+                        );
+                    }
                     if let Some(e) = req.aws_error {
                         d.with_help(format!(
                             "add `executionRoleArn`; without it AWS answers: {e}"
                         ));
                     } else {
                         d.with_help("add `executionRoleArn` naming a role that ECS can assume");
+                    }
+                    if req.likely
+                        && !overridden
+                        && d.severity > crate::diagnostic::Severity::Warning
+                    {
+                        d.severity = crate::diagnostic::Severity::Warning;
                     }
                 }
                 // Invalid values (ECS002) are reported whether or not there is a role.
