@@ -75,6 +75,18 @@ fn layers<'a>(identity: &'a [&'a Policy], boundary: Option<&'a [&'a Policy]>) ->
     }
 }
 
+/// Evaluates one need against some layers, in the given context.
+fn evaluate_need(layers: &Layers<'_>, need: &Need, ctx: &Context) -> Evaluation {
+    evaluate(
+        layers,
+        &Request {
+            action: need.action,
+            resource: &need.resource,
+            context: ctx,
+        },
+    )
+}
+
 /// A statement of the role, with where it is.
 fn statement<'a>(role: &'a RoleSet, m: &Matched) -> Option<(&'a Policy, &'a Statement)> {
     use crate::iam::LayerKind;
@@ -450,15 +462,7 @@ impl TaskChecker<'_, '_, '_> {
                         enables_iam: &via_iam,
                     });
                 }
-                let eval = evaluate(
-                    &l,
-                    &Request {
-                        action: need.action,
-                        resource: &need.resource,
-                        context: &ctx,
-                    },
-                );
-                let mut eval = eval;
+                let mut eval = evaluate_need(&l, need, &ctx);
                 if need.speculative && eval.decision != Decision::Allowed {
                     // Which service an unknown value names is a guess: never "missing".
                     eval.decision = Decision::Conditional;
@@ -566,14 +570,7 @@ impl TaskChecker<'_, '_, '_> {
                 for k in ["aws:SourceVpc", "aws:SourceVpce"] {
                     ctx.set(k, KeyState::Absent);
                 }
-                let again = evaluate(
-                    &layers(identity, boundary),
-                    &Request {
-                        action: o.need.action,
-                        resource: &o.need.resource,
-                        context: &ctx,
-                    },
-                );
+                let again = evaluate_need(&layers(identity, boundary), o.need, &ctx);
                 if again.decision != Decision::Allowed && again.decision != Decision::Conditional {
                     let cond = conditioning_statement(role, &o.eval);
                     let at = cond
@@ -673,14 +670,7 @@ impl TaskChecker<'_, '_, '_> {
                     continue;
                 }
                 let ctx = context_for(role, role.account(), &o.need.resource, o.need.action, None);
-                let identity_only = evaluate(
-                    &layers(identity, None),
-                    &Request {
-                        action: o.need.action,
-                        resource: &o.need.resource,
-                        context: &ctx,
-                    },
-                );
+                let identity_only = evaluate_need(&layers(identity, None), o.need, &ctx);
                 if identity_only.decision != Decision::Allowed {
                     continue;
                 }
@@ -725,15 +715,7 @@ impl TaskChecker<'_, '_, '_> {
                 let tr_identity: Vec<&Policy> = tr.identity.iter().map(|p| &**p).collect();
                 let all_granted = group.iter().all(|o| {
                     let ctx = context_for(tr, tr.account(), &o.need.resource, o.need.action, None);
-                    evaluate(
-                        &layers(&tr_identity, None),
-                        &Request {
-                            action: o.need.action,
-                            resource: &o.need.resource,
-                            context: &ctx,
-                        },
-                    )
-                    .decision
+                    evaluate_need(&layers(&tr_identity, None), o.need, &ctx).decision
                         == Decision::Allowed
                 });
                 if all_granted && tr.name != role.name {
