@@ -251,13 +251,21 @@ impl<'s> Reporter<'s> {
         }
     }
 
-    /// Softens a finding to a warning (SPEC §3.3), unless the user set the rule's severity.
-    pub fn soften(&self, diagnostic: &mut Diagnostic) {
-        if !self.settings.severity_overridden(diagnostic.rule)
-            && diagnostic.severity > Severity::Warning
-        {
-            diagnostic.severity = Severity::Warning;
+    /// Reports a finding at most as a warning (SPEC §3.3's softenings) when `soft`,
+    /// unless the user set the rule's severity.
+    pub fn report_soft(
+        &mut self,
+        rule: Rule,
+        primary: Loc,
+        message: impl Into<String>,
+        soft: bool,
+    ) -> &mut Diagnostic {
+        let keep = self.settings.severity_overridden(rule);
+        let d = self.report(rule, primary, message);
+        if soft && !keep && d.severity > Severity::Warning {
+            d.severity = Severity::Warning;
         }
+        d
     }
 
     /// Appends findings made on another reporter (of the same settings), in order.

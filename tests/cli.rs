@@ -319,3 +319,49 @@ fn json_output_has_the_documented_envelope() {
     assert_eq!(fix.keys().collect::<Vec<_>>(), ["statement"]);
     assert_eq!(d["fix"]["statement"]["Effect"], "Allow", "{}", d["fix"]);
 }
+
+/// The softenings of SPEC §3.3 (a warning when only `s3:GetBucketLocation` is missing,
+/// or when a task only looks like a Fargate task) yield to a severity the user sets.
+#[test]
+fn softened_findings_keep_a_severity_the_user_sets() {
+    let severity_of = |case: &str, extra: &[&str]| -> String {
+        let dir = fixture(case);
+        let inputs: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| {
+                Path::new(n).extension().is_some_and(|e| e == "json") && n != "exec-policy.json"
+            })
+            .collect();
+        let mut args = vec!["check", "--no-config", "--format", "json"];
+        if dir.join("exec-policy.json").exists() {
+            args.extend(["--policy", "exec-policy.json"]);
+        }
+        args.extend(extra);
+        args.extend(inputs.iter().map(String::as_str));
+        let o = ecslint(&dir, &args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["diagnostics"][0]["severity"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let bucket = "ECS108-environment-file/fail/only-get-bucket-location-missing";
+    assert_eq!(severity_of(bucket, &["--select", "ECS108"]), "warning");
+    assert_eq!(
+        severity_of(
+            bucket,
+            &["--select", "ECS108", "--severity", "ECS108=error"]
+        ),
+        "error"
+    );
+    let fargate = "ECS010-missing-execution-role/fail/looks-like-fargate-without-compatibilities";
+    assert_eq!(severity_of(fargate, &["--select", "ECS010"]), "warning");
+    assert_eq!(
+        severity_of(
+            fargate,
+            &["--select", "ECS010", "--severity", "ECS010=error"]
+        ),
+        "error"
+    );
+}

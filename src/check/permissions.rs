@@ -12,7 +12,7 @@ use crate::model::Sym;
 use crate::model::policy::{Effect, Policy, Statement};
 use crate::model::role::{arn_account, arn_region};
 use crate::model::task::TaskDefinition;
-use crate::needs::{KmsLookup, Need, NeedsContext, Softening, execution_role_required, needs};
+use crate::needs::{Need, NeedsContext, Softening, execution_role_required, needs};
 use crate::parse::Piece;
 use crate::rules::Rule;
 
@@ -329,14 +329,11 @@ impl TaskChecker<'_, '_, '_> {
         let role = match role {
             ResolvedRole::None => {
                 if let Some(req) = execution_role_required(&task) {
-                    let overridden = self
-                        .reporter
-                        .settings()
-                        .severity_overridden(Rule::MissingExecutionRole);
-                    let d = self.reporter.report(
+                    let d = self.reporter.report_soft(
                         Rule::MissingExecutionRole,
                         task.loc.clone(),
                         format!("`{}` needs an execution role: {}", src.name, req.reason),
+                        req.likely,
                     );
                     d.task_definition = Some(src.name.clone());
                     d.logical.clone_from(&src.logical);
@@ -352,12 +349,6 @@ impl TaskChecker<'_, '_, '_> {
                         ));
                     } else {
                         d.with_help("add `executionRoleArn` naming a role that ECS can assume");
-                    }
-                    if req.likely
-                        && !overridden
-                        && d.severity > crate::diagnostic::Severity::Warning
-                    {
-                        d.severity = crate::diagnostic::Severity::Warning;
                     }
                 }
                 // Invalid values (ECS002) are reported whether or not there is a role.
@@ -640,7 +631,9 @@ impl TaskChecker<'_, '_, '_> {
                 format_pairs(&missing)
             );
             let soft = definite.iter().all(|o| o.need.softening.is_some());
-            let d = self.reporter.report(rule, origin.clone(), message);
+            let d = self
+                .reporter
+                .report_soft(rule, origin.clone(), message, soft);
             if soft {
                 let reason = match definite.first().and_then(|o| o.need.softening) {
                     Some(Softening::BucketLocation) => {
@@ -650,9 +643,6 @@ impl TaskChecker<'_, '_, '_> {
                         "the prefix may not be a pull-through cache rule, and the registry policy may grant it"
                     }
                 };
-                if !self_overridden(d) {
-                    d.severity = crate::diagnostic::Severity::Warning;
-                }
                 d.with_related(None, reason);
             }
             d.task_definition = Some(src.name.clone());
@@ -802,10 +792,6 @@ impl TaskChecker<'_, '_, '_> {
             emit(origin.clone(), &elsewhere, self);
         }
     }
-}
-
-fn self_overridden(_d: &Diagnostic) -> bool {
-    false
 }
 
 fn dedup_related(d: &mut Diagnostic) {
@@ -999,6 +985,3 @@ pub fn pin_opaque_pointers(report: &mut Report, world: &World) {
         }
     }
 }
-
-/// Unused for now: the KMS lookup type, re-exported for tests.
-pub type Kms<'a> = KmsLookup<'a>;
