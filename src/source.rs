@@ -1,6 +1,10 @@
 //! The source database: every file's name and text, and the one place where a
 //! byte offset becomes a 1-based line and a 1-based column counted in characters.
 
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
 use crate::parse::Span;
 
 /// Index of a file in the [`SourceDb`].
@@ -21,8 +25,28 @@ pub struct SourceFile {
     /// The path as the user named it (SPEC §3.2).
     pub name: String,
     /// The text; invalid UTF-8 has been replaced (the file is then reported, not linted).
-    pub text: String,
+    /// Empty once released (see [`SourceFile::release_text`]).
+    text: String,
+    /// Length of the text in bytes (also once released).
+    len: u32,
     line_starts: Vec<u32>,
+    released: Option<Released>,
+}
+
+/// The text of a file was dropped after loading and is read again, only if an
+/// emitter shows a snippet of it.
+#[derive(Debug, Clone)]
+struct Released {
+    path: PathBuf,
+    hash: u64,
+    /// The text read again: `None` if the file is gone or has changed since.
+    restored: OnceLock<Option<String>>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl SourceFile {
@@ -31,34 +55,107 @@ impl SourceFile {
         line_starts.extend(
             memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
+        line_starts.shrink_to_fit();
         Self {
             name,
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
             text,
             line_starts,
+            released: None,
         }
+    }
+
+    /// Drops the text of an ASCII file read from the regular file `path`, keeping
+    /// what locations need (its length and line starts): a run over thousands of
+    /// files then does not hold all their texts. [`SourceFile::text`] reads the
+    /// file again on demand, and only if it has not changed. Files with other
+    /// characters keep their text (columns count characters), and so do pipes and
+    /// devices, which cannot be read twice.
+    pub fn release_text(&mut self, path: &Path) {
+        if self.released.is_some() || !self.text.is_ascii() {
+            return;
+        }
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return;
+        }
+        self.released = Some(Released {
+            path: path.to_path_buf(),
+            hash: text_hash(&self.text),
+            restored: OnceLock::new(),
+        });
+        self.text = String::new();
+    }
+
+    /// The text: `""` when it was released and the file has changed or gone since
+    /// (see [`SourceFile::has_text`]).
+    pub fn text(&self) -> &str {
+        match &self.released {
+            None => &self.text,
+            Some(r) => r
+                .restored
+                .get_or_init(|| {
+                    let meta = std::fs::metadata(&r.path).ok()?;
+                    if !meta.is_file() || meta.len() != u64::from(self.len) {
+                        return None;
+                    }
+                    let text = String::from_utf8(std::fs::read(&r.path).ok()?).ok()?;
+                    (text_hash(&text) == r.hash).then_some(text)
+                })
+                .as_deref()
+                .unwrap_or(""),
+        }
+    }
+
+    /// The text if it was not released (never reads the file again).
+    pub fn kept_text(&self) -> Option<&str> {
+        self.released.is_none().then_some(self.text.as_str())
+    }
+
+    /// Whether [`SourceFile::text`] is the text the locations refer to.
+    pub fn has_text(&self) -> bool {
+        self.len == 0 || !self.text().is_empty()
+    }
+
+    /// Length of the text in bytes.
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        let offset = offset.min(self.len);
         let line_index = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
-        let mut end = offset as usize;
-        while end > line_start as usize && !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let column = self
-            .text
-            .get(line_start as usize..end)
-            .map_or(0, |s| s.chars().count());
+        let column = if self.released.is_some() {
+            // Released texts are ASCII: one byte, one character.
+            (offset - line_start) as usize
+        } else {
+            let mut end = offset as usize;
+            while end > line_start as usize && !self.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text
+                .get(line_start as usize..end)
+                .map_or(0, |s| s.chars().count())
+        };
         LineCol {
             line: u32::try_from(line_index + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
             offset,
         }
+    }
+
+    /// Whether `offset` is on a character boundary of the text (true past its end).
+    pub fn is_char_boundary(&self, offset: u32) -> bool {
+        self.released.is_some() || offset >= self.len || self.text.is_char_boundary(offset as usize)
     }
 
     /// Byte offsets where each line starts.
@@ -104,7 +201,7 @@ impl SourceDb {
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.get(id).map_or("", |f| f.text.as_str())
+        self.get(id).map_or("", SourceFile::text)
     }
 
     pub fn line_col(&self, id: FileId, offset: u32) -> LineCol {
@@ -176,5 +273,45 @@ mod tests {
         let (text, bad) = decode(vec![b'{', b'"', 0xff, b'"', b'}']);
         assert_eq!(bad, Some(2));
         assert!(text.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn released_text_is_read_again_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("td.json");
+        let text = "{\n  \"family\": \"web\"\n}\n";
+        std::fs::write(&path, text).unwrap();
+        let mut f = SourceFile::new("td.json".into(), text.into());
+        let before = f.line_col(14);
+        f.release_text(&path);
+        assert_eq!(f.kept_text(), None);
+        // Locations need no text.
+        assert_eq!(f.line_col(14), before);
+        assert_eq!(f.len() as usize, text.len());
+        // Read again on demand.
+        assert_eq!(f.text(), text);
+        assert!(f.has_text());
+
+        let mut g = SourceFile::new("td.json".into(), text.into());
+        g.release_text(&path);
+        std::fs::write(&path, text.replace("web", "api")).unwrap();
+        // Same length, other content: no snippet of the wrong text.
+        assert_eq!(g.text(), "");
+        assert!(!g.has_text());
+        assert_eq!(g.line_col(14), before);
+    }
+
+    #[test]
+    fn non_ascii_texts_and_non_files_keep_their_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("td.json");
+        std::fs::write(&path, "\"é\"").unwrap();
+        let mut f = SourceFile::new("td.json".into(), "\"é\"".into());
+        f.release_text(&path);
+        assert_eq!(f.kept_text(), Some("\"é\""));
+        // A directory (like a pipe or a device) cannot be read again as the same text.
+        let mut d = SourceFile::new("dir".into(), "{}".into());
+        d.release_text(dir.path());
+        assert_eq!(d.kept_text(), Some("{}"));
     }
 }

@@ -102,7 +102,7 @@ pub fn check_tree(root: &Node, text: &str, nested: bool) {
 /// syntax by extension, parser) and asserts the parse invariants.
 pub fn read(name: &str, bytes: &[u8]) -> ReadFile {
     let file = from_bytes(name.to_string(), Path::new(name), bytes.to_vec(), true);
-    let text = &file.source.text;
+    let text = file.source.text();
     match &file.tree {
         Ok(root) => check_tree(
             root,
@@ -137,7 +137,7 @@ pub fn yaml(data: &[u8]) {
 pub fn terraform_plan(data: &[u8]) {
     let file = read("plan.json", data);
     let Ok(root) = &file.tree else { return };
-    let text = &file.source.text;
+    let text = file.source.text();
     let plan = terraform::plan(root, text, FileId(0));
     for task in &plan.tasks {
         if let Some(containers) = &task.containers {
@@ -242,7 +242,7 @@ pub fn check(data: &[u8], dir: &Workdir) {
 }
 
 fn check_loc(db: &SourceDb, file: FileId, span: Span, code: &str) {
-    let text = db.get(file).map(|f| f.text.as_str());
+    let text = db.get(file).map(ecslint::source::SourceFile::text);
     let Some(text) = text else {
         return;
     };

@@ -22,7 +22,6 @@ use super::load::{self, World};
 use super::permissions::{kms_lookup, needs_context};
 use crate::diagnostic::{Report, Reporter};
 use crate::input::walk::Candidate;
-use crate::model::task::TaskDefinition;
 use crate::needs::{Need, NeedsContext, needs};
 use crate::source::SourceDb;
 
@@ -48,17 +47,12 @@ pub fn derive(candidates: &[Candidate], settings: &Settings) -> Derived {
     {
         let kms = kms_lookup(&world, settings);
         for src in &world.tasks {
-            let mut task =
-                TaskDefinition::load(&src.node, src.file, &src.pointer, src.style, &mut reporter);
-            if let Some((node, pointer)) = &src.containers {
-                task.containers =
-                    TaskDefinition::load_containers(node, src.file, pointer, None, &mut reporter);
-            }
+            let task = &src.task;
             let cx = NeedsContext {
                 kms_key_for: &kms,
                 ..needs_context(settings, src)
             };
-            all.extend(needs(&task, &cx, &mut reporter));
+            all.extend(needs(task, &cx, &mut reporter));
         }
     }
     let task_definitions = world.tasks.len();

@@ -3,37 +3,38 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Loc, Reporter, RuleSettings, RunError};
 
-use super::guard;
+use super::{guard, roles};
 use crate::input::cloudformation::{self, CfnContext, MetadataIgnore, RoleLink};
 use crate::input::iam::{self, IamInputs, KmsEntry, ManagedPolicyInput};
 use crate::input::read;
 use crate::input::walk::Candidate;
 use crate::input::{Shape, recognise, task_definition_pointers, terraform};
 use crate::model::Sym;
-use crate::model::role::{PolicySource, RoleInput, role_name_from_arn};
-use crate::model::task::Style;
+use crate::model::policy::{PolicyKind, load_policy_as};
+use crate::model::role::{PolicySource, Preloaded, RoleInput, role_name_from_arn};
+use crate::model::task::{Style, TaskDefinition};
 use crate::parse::node::child_pointer;
-use crate::parse::{Node, Span};
+use crate::parse::{Node, Span, Value};
 use crate::rules::Rule;
 use crate::source::{FileId, SourceDb};
 
-/// A task definition found in some input, not yet typed.
+/// A task definition found in some input, typed as soon as its file is read
+/// (so that no parse tree outlives its file).
 #[derive(Debug, Clone)]
 pub struct TaskSource {
     pub file: FileId,
     /// Pointer of the task definition object (a template's `Properties`, a plan's `values`).
     pub pointer: String,
-    pub node: Node,
+    pub task: Box<TaskDefinition>,
     pub style: Style,
     /// Family, logical id or resource address, for messages.
     pub name: String,
-    /// For a plan: the parsed `container_definitions` and its pointer.
-    pub containers: Option<(Node, String)>,
     pub execution_role: RoleLink,
     pub task_role: RoleLink,
     /// Key of the role scope: template roles are looked up in their own file's scope.
@@ -257,6 +258,7 @@ fn contribute(
                     .get("family")
                     .and_then(Node::as_str)
                     .map_or_else(|| read.name.to_string(), str::to_string);
+                let task = TaskDefinition::load(&node, file, &pointer, Style::Api, &mut reporter);
                 out.tasks.push(TaskSource {
                     file,
                     execution_role: link_from_node(
@@ -272,10 +274,9 @@ fn contribute(
                         &mut reporter,
                     ),
                     pointer,
-                    node,
+                    task: Box::new(task),
                     style: Style::Api,
                     name,
-                    containers: None,
                     scope: None,
                     logical: None,
                     region: None,
@@ -297,13 +298,19 @@ fn contribute(
             };
             let t = cloudformation::template(&root, file, &cx);
             for task in t.tasks {
+                let typed = TaskDefinition::load(
+                    &task.properties,
+                    file,
+                    &task.pointer,
+                    Style::CloudFormation,
+                    &mut reporter,
+                );
                 out.tasks.push(TaskSource {
                     file,
                     pointer: task.pointer,
-                    node: task.properties,
+                    task: Box::new(typed),
                     style: Style::CloudFormation,
                     name: task.logical_id,
-                    containers: None,
                     execution_role: task.execution_role,
                     task_role: task.task_role,
                     scope: Some(file),
@@ -325,13 +332,23 @@ fn contribute(
                     reporter.report(Rule::InvalidInput, loc, message);
                 }
                 let name = task.address.clone();
+                let mut typed = TaskDefinition::load(
+                    &task.values,
+                    file,
+                    &task.pointer,
+                    Style::Terraform,
+                    &mut reporter,
+                );
+                if let (Some(node), Some(pointer)) = (&task.containers, &task.containers_pointer) {
+                    typed.containers =
+                        TaskDefinition::load_containers(node, file, pointer, None, &mut reporter);
+                }
                 out.tasks.push(TaskSource {
                     file,
                     pointer: task.pointer,
-                    node: task.values,
+                    task: Box::new(typed),
                     style: Style::Terraform,
                     name,
-                    containers: task.containers.zip(task.containers_pointer),
                     execution_role: task.execution_role,
                     task_role: task.task_role,
                     scope: Some(file),
@@ -356,7 +373,72 @@ fn contribute(
         }
     }
     out.diagnostics = reporter.into_diagnostics();
+    preload_policies(&mut out, file, settings);
     out
+}
+
+/// Loads every policy document of a contribution now, while its file is being
+/// read in parallel, and drops its tree. What loading reports stays with the
+/// policy until a role uses it (`roles::Loader::source`), as if loaded then.
+fn preload_policies(out: &mut Contribution, file: FileId, settings: &RuleSettings) {
+    let conditional: Vec<(FileId, String, String)> = out
+        .conditional
+        .iter()
+        .map(|(p, r)| (file, p.clone(), r.clone()))
+        .collect();
+    // A document attached to several roles of one file is loaded once.
+    let mut cache: HashMap<(String, u8), Preloaded> = HashMap::new();
+    let mut preload = |src: &mut PolicySource, kind: PolicyKind| {
+        if src.file != Some(file) || src.preloaded.is_some() {
+            return;
+        }
+        let key = (src.pointer.clone(), kind as u8);
+        let pre = cache.entry(key).or_insert_with(|| {
+            let mut reporter = Reporter::new(settings);
+            let mut policy = load_policy_as(
+                &src.node,
+                src.file,
+                &src.pointer,
+                &src.name,
+                kind,
+                Some(&mut reporter),
+            );
+            roles::mark_conditional(&mut policy, file, &conditional);
+            Preloaded {
+                kind,
+                policy: Arc::new(policy),
+                diagnostics: reporter.into_diagnostics(),
+            }
+        });
+        src.preloaded = Some(pre.clone());
+        src.node = Node::new(Value::Null, src.node.span);
+    };
+    let roles = out
+        .iam
+        .roles
+        .iter_mut()
+        .chain(out.scoped_roles.iter_mut().map(|(_, r)| r));
+    for role in roles {
+        if let Some(t) = &mut role.trust {
+            preload(t, PolicyKind::Trust);
+        }
+        for s in &mut role.inline {
+            preload(s, PolicyKind::Identity);
+        }
+        if let Some(b) = &mut role.boundary_source {
+            preload(b, PolicyKind::Identity);
+        }
+    }
+    for m in &mut out.iam.managed {
+        preload(&mut m.source, PolicyKind::Identity);
+    }
+    for d in &mut out.iam.documents {
+        let kind = roles::document_kind(&d.node);
+        preload(d, kind);
+    }
+    for (_, k) in &mut out.key_policies {
+        preload(k, PolicyKind::Resource);
+    }
 }
 
 /// What `contribute` needs of a read file besides its tree.
@@ -507,14 +589,19 @@ fn contribute_all(
     settings: &RuleSettings,
     opts: &LoadOptions,
 ) -> Vec<Result<(crate::source::SourceFile, Contribution), RunError>> {
-    par_map(files, |i, (c, bytes)| {
-        let f = guard::catch("read", &c.display, || {
-            read::from_bytes(c.display.clone(), &c.path, bytes, c.explicit)
+    par_map(files, |i, (candidate, bytes)| {
+        let f = guard::catch("read", &candidate.display, || {
+            read::from_bytes(
+                candidate.display.clone(),
+                &candidate.path,
+                bytes,
+                candidate.explicit,
+            )
         })?;
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         let parsed = Parsed {
             name: &f.source.name,
-            text: &f.source.text,
+            text: f.source.text(),
             explicit: f.explicit,
         };
         let c = guard::catch("load", parsed.name, || {
@@ -524,7 +611,13 @@ fn contribute_all(
             run_errors: vec![e],
             ..Contribution::default()
         });
-        Ok((f.source, c))
+        let mut source = f.source;
+        // Texts are read again only for snippets; a file with an `ecslint:`
+        // comment keeps its text for `suppress` (which reads kept texts only).
+        if !source.text().contains("ecslint:") {
+            source.release_text(&candidate.path);
+        }
+        Ok((source, c))
     })
 }
 
@@ -574,6 +667,13 @@ pub fn load(
         contributions = contribute_all(again, settings, opts);
     }
     world.files = contributions.iter().filter(|r| r.is_ok()).count();
+    world.tasks.reserve_exact(
+        contributions
+            .iter()
+            .flatten()
+            .map(|(_, c)| c.tasks.len())
+            .sum(),
+    );
     for (source, c) in contributions.into_iter().flatten() {
         let id = world.db.push(source);
         merge(&mut world, id, c);
@@ -609,6 +709,7 @@ pub fn load(
                             pointer: String::new(),
                             node: root,
                             opaque: None,
+                            preloaded: None,
                         });
                     }
                     Ok(_) => world.run_errors.push(RunError {

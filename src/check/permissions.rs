@@ -317,18 +317,13 @@ struct TaskChecker<'a, 'r, 's> {
 
 impl TaskChecker<'_, '_, '_> {
     fn task(&mut self, src: &TaskSource, roles: &RoleSets, results: &mut TaskResults) {
-        let mut task =
-            TaskDefinition::load(&src.node, src.file, &src.pointer, src.style, self.reporter);
-        if let Some((node, pointer)) = &src.containers {
-            task.containers =
-                TaskDefinition::load_containers(node, src.file, pointer, None, self.reporter);
-        }
+        let task = &src.task;
         results.count += 1;
-        crate::rules::plaintext_secret::check_task(&task, &src.name, self.reporter);
+        crate::rules::plaintext_secret::check_task(task, &src.name, self.reporter);
         let role = roles.resolve(src, &src.execution_role);
         let role = match role {
             ResolvedRole::None => {
-                if let Some(req) = execution_role_required(&task) {
+                if let Some(req) = execution_role_required(task) {
                     let d = self.reporter.report_soft(
                         Rule::MissingExecutionRole,
                         task.loc.clone(),
@@ -352,7 +347,7 @@ impl TaskChecker<'_, '_, '_> {
                     }
                 }
                 // Invalid values (ECS002) are reported whether or not there is a role.
-                let _ = needs(&task, &needs_context(self.settings, src), self.reporter);
+                let _ = needs(task, &needs_context(self.settings, src), self.reporter);
                 return;
             }
             ResolvedRole::NotFound { looked_for, loc } => {
@@ -371,7 +366,7 @@ impl TaskChecker<'_, '_, '_> {
                     ..cx
                 };
                 // Invalid values (ECS002) are reported whether or not the role is known.
-                let found = needs(&task, &cx, self.reporter);
+                let found = needs(task, &cx, self.reporter);
                 if !found.is_empty() {
                     // SPEC §3.2: at the `executionRoleArn` value.
                     let at = loc
@@ -408,8 +403,8 @@ impl TaskChecker<'_, '_, '_> {
             kms_key_for: &kms,
             ..cx
         };
-        let all = needs(&task, &cx, self.reporter);
-        results.record_use(&role, &task, &all);
+        let all = needs(task, &cx, self.reporter);
+        results.record_use(&role, task, &all);
         if all.is_empty() {
             return;
         }
@@ -466,7 +461,7 @@ impl TaskChecker<'_, '_, '_> {
             .collect();
         self.report_outcomes(
             src,
-            &task,
+            task,
             &role,
             task_role.as_deref(),
             &outcomes,

@@ -97,6 +97,31 @@ fn empty_policy(name: &str) -> Policy {
     p
 }
 
+/// Marks the statements of a policy that a template includes only under an
+/// undecidable condition (`conditional`: file, pointer, reason).
+pub(super) fn mark_conditional(
+    policy: &mut Policy,
+    file: FileId,
+    conditional: &[(FileId, String, String)],
+) {
+    for st in &mut policy.statements {
+        if let Some((_, _, reason)) = conditional.iter().find(|(f, p, _)| {
+            *f == file && (st.pointer == *p || st.pointer.starts_with(&format!("{p}/")))
+        }) {
+            st.presence.get_or_insert_with(|| reason.clone());
+        }
+    }
+}
+
+/// The kind of a bare policy document: a trust policy when it names principals.
+pub(super) fn document_kind(node: &Node) -> PolicyKind {
+    if crate::input::iam::names_principals(node) {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Identity
+    }
+}
+
 /// Loads policy sources once each (a document shared by several roles is reported once).
 struct Loader<'w, 'r, 's> {
     world: &'w mut World,
@@ -118,19 +143,18 @@ impl Loader<'_, '_, '_> {
         if let (Some(file), Some(span)) = (src.file, src.opaque) {
             self.world.opaque.push((file, span, src.pointer.clone()));
         }
-        let reporter = src.file.map(|_| &mut *self.reporter);
-        let mut policy =
-            load_policy_as(&src.node, src.file, &src.pointer, &src.name, kind, reporter);
-        if let Some(file) = src.file {
-            for st in &mut policy.statements {
-                if let Some((_, _, reason)) = self.world.conditional.iter().find(|(f, p, _)| {
-                    *f == file && (st.pointer == *p || st.pointer.starts_with(&format!("{p}/")))
-                }) {
-                    st.presence.get_or_insert_with(|| reason.clone());
-                }
+        let policy = if let Some(pre) = &src.preloaded {
+            self.reporter.extend(pre.diagnostics.clone());
+            Arc::clone(&pre.policy)
+        } else {
+            let reporter = src.file.map(|_| &mut *self.reporter);
+            let mut policy =
+                load_policy_as(&src.node, src.file, &src.pointer, &src.name, kind, reporter);
+            if let Some(file) = src.file {
+                mark_conditional(&mut policy, file, &self.world.conditional);
             }
-        }
-        let policy = Arc::new(policy);
+            Arc::new(policy)
+        };
         self.loaded.insert(key, Arc::clone(&policy));
         self.order.push((kind, Arc::clone(&policy)));
         policy
@@ -254,6 +278,7 @@ impl Loader<'_, '_, '_> {
                         pointer: String::new(),
                         node,
                         opaque: None,
+                        preloaded: None,
                     }),
                     Err(e) => {
                         self.reporter.report(
@@ -294,10 +319,9 @@ impl RoleSets {
         }
         // Bare policy documents are validated even though no role uses them.
         for doc in documents {
-            let kind = if crate::input::iam::names_principals(&doc.node) {
-                PolicyKind::Trust
-            } else {
-                PolicyKind::Identity
+            let kind = match &doc.preloaded {
+                Some(pre) => pre.kind,
+                None => document_kind(&doc.node),
             };
             ld.source(&doc, kind);
         }

@@ -230,8 +230,10 @@ pub fn apply(report: &mut Report, world: &mut World, settings: &Settings) {
     let yaml_files: Vec<(FileId, String)> = world
         .db
         .iter()
-        .filter(|(_, f)| f.text.contains("ecslint:"))
-        .map(|(id, f)| (id, f.text.clone()))
+        // Files whose text was released have no `ecslint:` comment (`check::load`).
+        .filter_map(|(id, f)| f.kept_text().map(|t| (id, t)))
+        .filter(|(_, t)| t.contains("ecslint:"))
+        .map(|(id, t)| (id, t.to_string()))
         .collect();
     for (id, text) in yaml_files {
         for (line, codes, span, _has_reason) in comment_ignores(&text) {

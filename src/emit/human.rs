@@ -15,7 +15,7 @@ use codespan_reporting::term::{self, WriteStyle};
 
 use super::{EmitOptions, clamp_span};
 use crate::diagnostic::{Diagnostic, Loc, Report, Severity};
-use crate::source::{FileId, SourceDb};
+use crate::source::{FileId, SourceDb, SourceFile};
 
 /// The [`SourceDb`] seen as codespan's file database; lines and columns still
 /// come from [`SourceDb::line_col`].
@@ -36,7 +36,7 @@ impl<'a> Files<'a> for DbFiles<'_> {
     fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
         self.0
             .get(id)
-            .map(|f| f.text.as_str())
+            .map(SourceFile::text)
             .ok_or(FilesError::FileMissing)
     }
 
@@ -67,7 +67,7 @@ impl<'a> Files<'a> for DbFiles<'_> {
             })?;
         let end = starts
             .get(line_index + 1)
-            .map_or(file.text.len(), |e| *e as usize);
+            .map_or(file.len() as usize, |e| *e as usize);
         Ok(start as usize..end)
     }
 }
@@ -152,7 +152,10 @@ fn snippet_fits(db: &SourceDb, loc: &Loc) -> bool {
     let Some(file) = db.get(loc.file) else {
         return false;
     };
-    let text = file.text.as_str();
+    if !file.has_text() {
+        return false;
+    }
+    let text = file.text();
     let span = clamp_span(db, loc);
     let (start, end) = (span.start as usize, span.end as usize);
     let line_start = text

@@ -135,14 +135,16 @@ const fn severity_word(severity: Severity) -> &'static str {
 
 /// A span made safe to use on the file's text: ordered, clamped, on character boundaries.
 fn clamp_span(db: &SourceDb, loc: &Loc) -> Span {
-    let text = db.text(loc.file);
-    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    let Some(file) = db.get(loc.file) else {
+        return Span::new(0, 0);
+    };
+    let len = file.len();
     let mut start = loc.span.start.min(len);
     let mut end = loc.span.end.min(len).max(start);
-    while start > 0 && !text.is_char_boundary(start as usize) {
+    while start > 0 && !file.is_char_boundary(start) {
         start -= 1;
     }
-    while end < len && !text.is_char_boundary(end as usize) {
+    while end < len && !file.is_char_boundary(end) {
         end += 1;
     }
     Span::new(start, end)

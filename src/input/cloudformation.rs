@@ -915,6 +915,7 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                 pointer: child_pointer(&pp, "AssumeRolePolicyDocument"),
                 node,
                 opaque,
+                preloaded: None,
             });
         }
         if let Some(list) = props.get("Policies").and_then(Node::as_array) {
@@ -933,6 +934,7 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                         pointer: child_pointer(&ip, "PolicyDocument"),
                         node,
                         opaque,
+                        preloaded: None,
                     });
                 }
             }
@@ -1039,6 +1041,7 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
             pointer: child_pointer(&pp, "PolicyDocument"),
             node,
             opaque,
+            preloaded: None,
         };
         for t in targets {
             let key = match function_of(t) {
@@ -1095,6 +1098,7 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                     pointer: dp,
                     node,
                     opaque,
+                    preloaded: None,
                 },
             ));
         }
@@ -1242,6 +1246,7 @@ fn managed_policy_document(r: &Resolver<'_>, file: FileId, id: &str) -> Option<P
         pointer: dp,
         node,
         opaque,
+        preloaded: None,
     })
 }
 

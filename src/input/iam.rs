@@ -64,6 +64,7 @@ fn document(
             pointer,
             node: doc,
             opaque,
+            preloaded: None,
         }),
         Err(message) => {
             reporter.report(Rule::InvalidInput, loc(file, node, &pointer), message);
@@ -245,6 +246,7 @@ pub fn policy_file(root: &Node, file: FileId, name: &str, out: &mut IamInputs) {
         pointer: String::new(),
         node: root.clone(),
         opaque: None,
+        preloaded: None,
     });
 }
 

@@ -219,6 +219,7 @@ fn policy_from_string(
         pointer: pointer.to_string(),
         node: doc,
         opaque: Some(node.span),
+        preloaded: None,
     })
 }
 

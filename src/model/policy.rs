@@ -370,6 +370,7 @@ pub fn load_policy_as(
             ),
         },
     }
+    policy.statements.shrink_to_fit();
     policy
 }
 
@@ -544,7 +545,10 @@ fn load_targets(
         (None, Some(v)) => (not, true, v),
     };
     let tp = child_pointer(pointer, key);
-    let mut entries = Vec::new();
+    let mut entries = Vec::with_capacity(match &value.value {
+        Value::Array(items) => items.len(),
+        _ => 1,
+    });
     let mut ok = true;
     let mut push = |ld: &mut Loader, item: &Node, p: String| match &item.value {
         Value::String(_) | Value::Partial(_) => {

@@ -2,8 +2,11 @@
 //! policies, permissions boundary. Policies are kept as their document nodes
 //! here and turned into [`crate::model::policy::Policy`] values when linked.
 
-use crate::diagnostic::Loc;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Loc};
 use crate::model::Sym;
+use crate::model::policy::{Policy, PolicyKind};
 use crate::parse::{Node, Span, Value};
 use crate::source::FileId;
 
@@ -19,6 +22,19 @@ pub struct PolicySource {
     pub node: Node,
     /// The document was embedded as a string: every location in it is the string's.
     pub opaque: Option<Span>,
+    /// The document loaded while its file was read (`node` is then `null`): see
+    /// `check::load`, which does this so that no policy tree outlives its file.
+    pub preloaded: Option<Preloaded>,
+}
+
+/// A policy document loaded ahead of its use, with what loading it reported:
+/// the findings are reported when (and if) a role uses the document, as when
+/// it is loaded on first use.
+#[derive(Debug, Clone)]
+pub struct Preloaded {
+    pub kind: PolicyKind,
+    pub policy: Arc<Policy>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// A managed policy attached by ARN (or a permissions boundary).

@@ -583,6 +583,7 @@ impl Loader<'_, '_, '_> {
                 value_from: self.string(e, &p, Key::ValueFrom),
             });
         }
+        out.shrink_to_fit();
         out
     }
 
@@ -645,6 +646,7 @@ impl Loader<'_, '_, '_> {
                 fsx,
             });
         }
+        td.volumes.shrink_to_fit();
         td
     }
 
@@ -655,6 +657,7 @@ impl Loader<'_, '_, '_> {
                 out.push(self.container(c, &p, index));
             }
         }
+        out.shrink_to_fit();
         out
     }
 
@@ -683,6 +686,8 @@ impl Loader<'_, '_, '_> {
                 });
             }
         }
+        environment.shrink_to_fit();
+        environment_files.shrink_to_fit();
         let log_configuration = self.object(node, p, Key::LogConfiguration).map(|(l, lp)| {
             let (options, options_loc) = self.options(l, &lp);
             LogConfiguration {

@@ -197,7 +197,7 @@ pub fn redact_sources(diagnostics: &[Diagnostic], db: &SourceDb) -> Option<Sourc
     let mut out = SourceDb::new();
     let mut id = 0u32;
     while let Some(file) = db.get(FileId(id)) {
-        let mut bytes = file.text.clone().into_bytes();
+        let mut bytes = file.text().as_bytes().to_vec();
         for (_, span) in spans.iter().filter(|(f, _)| *f == FileId(id)) {
             let (start, end) = (span.start as usize, (span.end as usize).min(bytes.len()));
             let Some(value) = bytes.get_mut(start..end) else {
