@@ -374,6 +374,10 @@ fn contribute(
     }
     out.diagnostics = reporter.into_diagnostics();
     preload_policies(&mut out, file, settings);
+    // Every contribution of a run is alive at once before they are merged.
+    out.tasks.shrink_to_fit();
+    out.iam.roles.shrink_to_fit();
+    out.scoped_roles.shrink_to_fit();
     out
 }
 

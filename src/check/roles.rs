@@ -351,7 +351,7 @@ impl RoleSets {
                 loc: None,
             });
             if let Some(t) = &rc.trust {
-                role.trust = ld.config_file(&settings.config.resolve(t));
+                role.trust = ld.config_file(&settings.config.resolve(t)).map(Box::new);
             }
             config_roles.insert(name.clone(), role);
         }

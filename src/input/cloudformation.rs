@@ -909,14 +909,14 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
         if let Some(doc) = props.get("AssumeRolePolicyDocument")
             && let Ok((node, opaque)) = policy_document(doc)
         {
-            role.trust = Some(PolicySource {
+            role.trust = Some(Box::new(PolicySource {
                 name: format!("{} trust policy", m.key),
                 file: Some(file),
                 pointer: child_pointer(&pp, "AssumeRolePolicyDocument"),
                 node,
                 opaque,
                 preloaded: None,
-            });
+            }));
         }
         if let Some(list) = props.get("Policies").and_then(Node::as_array) {
             for (i, p) in list.iter().enumerate() {
@@ -974,7 +974,7 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
             .filter(|id| r.resource_type(id) == Some("AWS::IAM::ManagedPolicy"));
         if let Some(src) = boundary_ref.and_then(|id| managed_policy_document(&r, file, id)) {
             // A boundary defined in the template: its document is known.
-            role.boundary_source = Some(src);
+            role.boundary_source = Some(Box::new(src));
         } else if let Some(b) = props.get("PermissionsBoundary")
             && let Some(sym) = Sym::from_node(b)
         {

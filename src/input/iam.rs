@@ -128,7 +128,7 @@ pub fn role(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut Ia
         name: name.to_string(),
         arn: str_at(r, "Arn").map(str::to_string),
         loc: Some(loc(file, r, "/Role")),
-        trust,
+        trust: trust.map(Box::new),
         inline: Vec::new(),
         managed: Vec::new(),
         boundary: boundary(r, file, "/Role"),
@@ -178,7 +178,8 @@ pub fn authorization_details(
                     &rp,
                     "trust policy",
                     reporter,
-                ),
+                )
+                .map(Box::new),
                 boundary: boundary(r, file, &rp),
                 policies_listed: true,
                 ..RoleInput::default()

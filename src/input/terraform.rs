@@ -364,7 +364,8 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                 &child_pointer(&r.pointer, "assume_role_policy"),
                 "trust policy",
                 &mut out.opaque,
-            );
+            )
+            .map(Box::new);
         }
         if let Some(list) = r.values.get("inline_policy").and_then(Node::as_array) {
             for (i, p) in list.iter().enumerate() {
@@ -407,7 +408,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                     .find_map(|x| policies.get(x.trim_end_matches(".arn")))
             });
         if let Some(src) = boundary_in_plan {
-            role.boundary_source = Some(src.clone());
+            role.boundary_source = Some(Box::new(src.clone()));
         } else if let Some(b) = r
             .values
             .get("permissions_boundary")

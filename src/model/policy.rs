@@ -203,12 +203,13 @@ pub struct Statement {
     pub effect: Effect,
     pub action: Targets,
     pub resource: Targets,
-    pub condition: Option<ConditionBlock>,
+    /// Boxed, as most statements have none (a statement is kept per policy entry of a run).
+    pub condition: Option<Box<ConditionBlock>>,
     /// `Some(reason)`: the statement exists only under a template condition ecslint cannot decide;
     /// it applies at most as Unknown.
     pub presence: Option<String>,
     /// The raw `Principal`/`NotPrincipal` member of a resource policy (`PolicyKind::Resource`).
-    pub principal: Option<Node>,
+    pub principal: Option<Box<Node>>,
 }
 
 /// A policy document.
@@ -434,7 +435,7 @@ fn load_statement(
                 );
                 valid = false;
             } else {
-                principal = Some(m.value.clone());
+                principal = Some(Box::new(m.value.clone()));
             }
         }
     }
@@ -511,7 +512,7 @@ fn load_statement(
         effect,
         action,
         resource,
-        condition,
+        condition: condition.map(Box::new),
         presence: None,
         principal,
     })

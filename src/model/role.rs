@@ -51,13 +51,14 @@ pub struct RoleInput {
     pub arn: Option<String>,
     /// Where the role is described.
     pub loc: Option<Loc>,
-    pub trust: Option<PolicySource>,
+    /// Boxed, like `boundary_source`: a run keeps thousands of roles until they are linked.
+    pub trust: Option<Box<PolicySource>>,
     pub inline: Vec<PolicySource>,
     pub managed: Vec<ManagedRef>,
     pub boundary: Option<ManagedRef>,
     /// A permissions boundary whose document is among the inputs (a template's
     /// `AWS::IAM::ManagedPolicy`, a plan's `aws_iam_policy`); takes precedence over `boundary`.
-    pub boundary_source: Option<PolicySource>,
+    pub boundary_source: Option<Box<PolicySource>>,
     /// Its permission policies are among the inputs (SPEC §4): authorisation
     /// details, a template, `get-role-policy` output or a config entry list them.
     pub policies_listed: bool,

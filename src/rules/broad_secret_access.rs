@@ -186,7 +186,7 @@ pub fn check_policy(policy: &Policy, used: &[(&str, String)], reporter: &mut Rep
     }
     for st in &policy.statements {
         let granted = granted_actions(st);
-        if granted.is_empty() || st.condition.as_ref().is_some_and(restricts_by_tag) {
+        if granted.is_empty() || st.condition.as_deref().is_some_and(restricts_by_tag) {
             continue;
         }
         if st.resource.negated {
