@@ -530,10 +530,16 @@ pub fn decode_string_with_map(src: &str, span: Span) -> Option<(String, Vec<u32>
         }
     };
     while i < bytes.len() {
-        let c = inner[i..].chars().next()?;
-        if c != '\\' {
-            push(&mut out, &mut map, c, i);
-            i += c.len_utf8();
+        // A run without escapes is copied as it is: each byte maps to itself.
+        let run_end = bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| b == b'\\')
+            .map_or(bytes.len(), |k| i + k);
+        if run_end > i {
+            out.push_str(inner.get(i..run_end)?);
+            map.extend((i..run_end).map(|k| u32::try_from(base + k).unwrap_or(u32::MAX)));
+            i = run_end;
             continue;
         }
         let e = *bytes.get(i + 1)?;
@@ -614,5 +620,25 @@ mod embedded_tests {
         assert_eq!(&src[image.span.range()], r#"\"a\\/b\""#);
         let name = doc.as_array().unwrap()[0].get("name").unwrap();
         assert_eq!(&src[name.span.range()], r#"\"x\u00e9\""#);
+    }
+
+    proptest::proptest! {
+        /// Decoding agrees with serde_json, and every decoded character maps to the
+        /// first source byte of its spelling (itself or its escape).
+        #[test]
+        fn decoding_agrees_with_serde_and_maps_each_char(value in "\\PC{0,40}") {
+            let literal = serde_json::to_string(&value).unwrap();
+            let src = format!("[{literal}]");
+            let span = Span::from_usize(1, 1 + literal.len());
+            let (text, map) = decode_string_with_map(&src, span).unwrap();
+            proptest::prop_assert_eq!(&text, &value);
+            proptest::prop_assert_eq!(map.len(), text.len() + 1);
+            proptest::prop_assert_eq!(*map.last().unwrap() as usize, literal.len());
+            for (k, c) in text.char_indices() {
+                let at = &src[map[k] as usize..];
+                proptest::prop_assert!(at.starts_with(c) || at.starts_with('\\'), "{k} {c:?} {at:?}");
+            }
+            proptest::prop_assert!(map.windows(2).all(|w| w[0] <= w[1]));
+        }
     }
 }
