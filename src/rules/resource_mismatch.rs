@@ -43,9 +43,7 @@ pub fn entry_mismatched(entry: &str, resources: &[String]) -> Option<Vec<Action>
     if acts.is_empty() {
         return None;
     }
-    let fits = acts
-        .iter()
-        .any(|a| resources.iter().any(|r| a.accepts_resource(r)));
+    let fits = actions::any_accepts_resource(&acts, resources);
     (!fits).then_some(acts)
 }
 
