@@ -181,9 +181,19 @@ fn fits_whole(pattern: &str, format: &str) -> bool {
     {
         return true;
     }
+    let p_head = pattern.split(POLICY_SPECIAL).next().unwrap_or_default();
+    // A literal and one final placeholder (`secret:${SecretId}`), and the pattern
+    // starts with that literal: the placeholder takes whatever the pattern adds.
+    if let Some((lit, name)) = format.strip_suffix('}').and_then(|r| r.rsplit_once("${"))
+        && !lit.contains(FORMAT_SPECIAL)
+        && !name.contains(FORMAT_SPECIAL)
+        && name != "BucketName"
+        && p_head.starts_with(lit)
+    {
+        return true;
+    }
     // Some text matches both, so it starts with both literal prefixes and ends
     // with both literal suffixes: one of each pair must extend the other.
-    let p_head = pattern.split(POLICY_SPECIAL).next().unwrap_or_default();
     let f_head = format.split(FORMAT_SPECIAL).next().unwrap_or_default();
     if !(p_head.starts_with(f_head) || f_head.starts_with(p_head)) {
         return false;

@@ -187,7 +187,15 @@ impl TaskResults {
         self.task_roles.extend(other.task_roles);
         self.run_errors.extend(other.run_errors);
         for (key, u) in other.role_uses {
-            let entry = self.role_uses.entry(key).or_default();
+            // A role first seen here: its use as recorded there (the merge below would
+            // rebuild the same value).
+            let entry = match self.role_uses.entry(key) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(u);
+                    continue;
+                }
+                std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            };
             if entry.name.is_empty() {
                 entry.name = u.name;
             }

@@ -147,6 +147,19 @@ impl Enc {
 
 /// Concatenates literal text and `Sym`s.
 pub fn cat(parts: &[&dyn AsSymPart]) -> Sym {
+    // All known (the common case): one string, no pieces.
+    if parts.iter().all(|p| p.as_known().is_some()) {
+        let len = parts
+            .iter()
+            .filter_map(|p| p.as_known())
+            .map(str::len)
+            .sum();
+        let mut s = String::with_capacity(len);
+        for p in parts.iter().filter_map(|p| p.as_known()) {
+            s.push_str(p);
+        }
+        return Sym::Known(s);
+    }
     let mut pieces = Vec::new();
     for p in parts {
         p.push_into(&mut pieces);
@@ -157,11 +170,20 @@ pub fn cat(parts: &[&dyn AsSymPart]) -> Sym {
 /// Something [`cat`] can join: a `&str` or a `Sym`.
 pub trait AsSymPart {
     fn push_into(&self, out: &mut Vec<Piece>);
+
+    /// The text, when it is wholly known.
+    fn as_known(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl AsSymPart for &str {
     fn push_into(&self, out: &mut Vec<Piece>) {
         out.push(Piece::Lit((*self).into()));
+    }
+
+    fn as_known(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -169,9 +191,17 @@ impl AsSymPart for String {
     fn push_into(&self, out: &mut Vec<Piece>) {
         out.push(Piece::Lit(self.as_str().into()));
     }
+
+    fn as_known(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl AsSymPart for Sym {
+    fn as_known(&self) -> Option<&str> {
+        self.known()
+    }
+
     fn push_into(&self, out: &mut Vec<Piece>) {
         match self {
             Sym::Known(s) => out.push(Piece::Lit(s.as_str().into())),
@@ -668,13 +698,21 @@ pub fn ssm_parameter_from_arn(arn: &Arn) -> Option<Sym> {
     if name.is_empty() || name.contains(':') {
         return None;
     }
-    let fixed = Arn {
-        resource: e.sym(&format!("parameter{name}")),
-        region: arn.region_or_hole(),
-        account: arn.account_or_hole(),
-        ..arn.clone()
-    };
-    Some(fixed.to_sym())
+    // `Arn::to_sym` of the ARN with this resource and region and account made holes
+    // where they are not region- or account-shaped, without copying the ARN.
+    let resource = e.sym(&format!("parameter{name}"));
+    Some(cat(&[
+        &"arn:",
+        &arn.partition,
+        &":",
+        &arn.service,
+        &":",
+        &arn.region_or_hole(),
+        &":",
+        &arn.account_or_hole(),
+        &":",
+        &resource,
+    ]))
 }
 
 /// The parameter name inside a parameter ARN's resource (`parameter/a/b` → `/a/b`).
