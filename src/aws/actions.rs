@@ -258,7 +258,12 @@ pub fn of_service(prefix: &str) -> impl Iterator<Item = Action> {
 /// wildcards: a wildcard in the service part matches nothing, IAM R15) and
 /// `*`/`?` in the action part are wildcards, case-insensitive (R14).
 pub fn expand(pattern: &str) -> impl Iterator<Item = Action> + use<'_> {
-    let (range, name_pattern) = if pattern == "*" {
+    // A pattern without wildcards is one binary search, not a scan of the service
+    // (every key is `service:Action`, without wildcards).
+    let exact = !pattern.contains(['*', '?']);
+    let (range, name_pattern) = if exact {
+        ((0, 0), "")
+    } else if pattern == "*" {
         ((0, ACTIONS.len()), "*")
     } else {
         match pattern.split_once(':') {
@@ -268,13 +273,7 @@ pub fn expand(pattern: &str) -> impl Iterator<Item = Action> + use<'_> {
             _ => ((0, 0), ""),
         }
     };
-    // A name without wildcards is one binary search, not a scan of the service.
-    let (exact, range) = if range.0 < range.1 && !name_pattern.contains(['*', '?']) {
-        (lookup(pattern), (0, 0))
-    } else {
-        (None, range)
-    };
-    exact.into_iter().chain(
+    exact.then(|| lookup(pattern)).flatten().into_iter().chain(
         actions_in(range.0, range.1)
             .filter(move |a| glob_ignore_case(name_pattern.as_bytes(), a.name().as_bytes())),
     )
