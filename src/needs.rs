@@ -703,11 +703,10 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
             return;
         }
         let lits: String = v
-            .pieces()
-            .iter()
+            .piece_refs()
             .filter_map(|p| match p {
-                crate::parse::Piece::Lit(l) => Some(l.to_string()),
-                crate::parse::Piece::Hole(_) => None,
+                crate::model::sym::PieceRef::Lit(l) => Some(l),
+                crate::model::sym::PieceRef::Hole(_) => None,
             })
             .collect();
         if !v.is_known() {

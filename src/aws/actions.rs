@@ -102,6 +102,27 @@ impl Action {
     }
 }
 
+/// Whether some action of `actions` could act on a resource named by some
+/// pattern of `patterns`: [`Action::accepts_resource`] over every pair, with
+/// each service's resource types looked up once per distinct list of types.
+pub fn any_accepts_resource<S: AsRef<str>>(actions: &[Action], patterns: &[S]) -> bool {
+    if patterns.iter().any(|p| p.as_ref() == "*") {
+        return !actions.is_empty();
+    }
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    actions.iter().any(|a| {
+        if a.is_wildcard_only() || seen.contains(&(a.service(), a.types)) {
+            return false;
+        }
+        seen.push((a.service(), a.types));
+        a.arn_formats().any(|format| {
+            patterns
+                .iter()
+                .any(|p| pattern_fits_format(p.as_ref(), format))
+        })
+    })
+}
+
 impl ResourceType {
     /// The ARN formats of the type, e.g.
     /// `arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}`
@@ -125,9 +146,18 @@ fn type_fields(row: &str) -> Option<(&str, &str, &str)> {
 }
 
 fn resource_type(service: &str, name: &str) -> Option<&'static str> {
-    let i = RESOURCE_TYPES.find(|row| {
-        type_fields(row).map_or(Ordering::Less, |(s, n, _)| (s, n).cmp(&(service, name)))
-    })?;
+    // `service TAB type TAB` as bytes: a tab sorts before every character of a
+    // service or type name, so comparing the row's start with it orders rows
+    // as `(service, type)` does, without splitting each row on the way.
+    let query_len = service.len() + name.len() + 2;
+    let query = || {
+        service
+            .bytes()
+            .chain(std::iter::once(b'\t'))
+            .chain(name.bytes())
+            .chain(std::iter::once(b'\t'))
+    };
+    let i = RESOURCE_TYPES.find(|row| row.bytes().take(query_len).cmp(query()))?;
     RESOURCE_TYPES
         .row(i)
         .and_then(type_fields)
@@ -135,8 +165,15 @@ fn resource_type(service: &str, name: &str) -> Option<&'static str> {
 }
 
 /// The `service:Action` key of an action row.
+#[cfg(test)]
 fn key(row: &str) -> &str {
     row.split_once('\t').map_or(row, |(k, _)| k)
+}
+
+/// Compares the key of an action row (its text up to the tab) lower-cased with
+/// `query` lower-cased, without splitting the row first.
+fn cmp_key(row: &str, query: impl Iterator<Item = u8>) -> Ordering {
+    cmp_ignore_case(row.bytes().take_while(|&b| b != b'\t'), query)
 }
 
 fn action_of(row: &'static str) -> Action {
@@ -151,28 +188,41 @@ fn action_of(row: &'static str) -> Action {
 /// The catalogue entry for `action` (`service:Name`, any case), with its
 /// canonical spelling. No wildcards: see [`expand`] for patterns.
 pub fn lookup(action: &str) -> Option<Action> {
-    let i = ACTIONS.find(|row| cmp_ignore_case(key(row).bytes(), action.bytes()))?;
+    let i = ACTIONS.find(|row| cmp_key(row, action.bytes()))?;
     ACTIONS.row(i).map(action_of)
+}
+
+/// The first row at or after `prefix:` (prefix in any case), and whether that
+/// row is an action of the service.
+fn service_start(prefix: &str) -> Option<usize> {
+    if prefix.is_empty() || prefix.contains(':') {
+        return None;
+    }
+    let first =
+        ACTIONS.partition_point(|row| cmp_key(row, prefix.bytes().chain(*b":")) == Ordering::Less);
+    let of_service = ACTIONS.row(first).is_some_and(|row| {
+        row.len() > prefix.len()
+            && row.as_bytes().get(prefix.len()) == Some(&b':')
+            && row
+                .get(..prefix.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+    });
+    of_service.then_some(first)
 }
 
 /// The `(first, end)` range of a service's actions (prefix in any case):
 /// the rows from `prefix:` up to, not including, `prefix;` (`;` follows `:`).
 fn service_range(prefix: &str) -> Option<(usize, usize)> {
-    if prefix.is_empty() || prefix.contains(':') {
-        return None;
-    }
-    let first = ACTIONS.partition_point(|row| {
-        cmp_ignore_case(key(row).bytes(), prefix.bytes().chain(*b":")) == Ordering::Less
-    });
-    let end = ACTIONS.partition_point(|row| {
-        cmp_ignore_case(key(row).bytes(), prefix.bytes().chain(*b";")) == Ordering::Less
+    let first = service_start(prefix)?;
+    let end = ACTIONS.partition_point_from(first, |row| {
+        cmp_key(row, prefix.bytes().chain(*b";")) == Ordering::Less
     });
     (first < end).then_some((first, end))
 }
 
 /// Whether `prefix` (any case) is the prefix of a known service.
 pub fn service_exists(prefix: &str) -> bool {
-    service_range(prefix).is_some()
+    service_start(prefix).is_some()
 }
 
 /// Every known service prefix, sorted as the catalogue is (`ecr-public` before `ecr`).
@@ -180,8 +230,8 @@ pub fn services() -> impl Iterator<Item = &'static str> {
     let mut next = 0;
     std::iter::from_fn(move || {
         let service = ACTIONS.row(next).map(action_of)?.service();
-        let end = ACTIONS.partition_point(|row| {
-            cmp_ignore_case(key(row).bytes(), service.bytes().chain(*b";")) == Ordering::Less
+        let end = ACTIONS.partition_point_from(next, |row| {
+            cmp_key(row, service.bytes().chain(*b";")) == Ordering::Less
         });
         next = end.max(next + 1);
         Some(service)
@@ -208,7 +258,12 @@ pub fn of_service(prefix: &str) -> impl Iterator<Item = Action> {
 /// wildcards: a wildcard in the service part matches nothing, IAM R15) and
 /// `*`/`?` in the action part are wildcards, case-insensitive (R14).
 pub fn expand(pattern: &str) -> impl Iterator<Item = Action> + use<'_> {
-    let (range, name_pattern) = if pattern == "*" {
+    // A pattern without wildcards is one binary search, not a scan of the service
+    // (every key is `service:Action`, without wildcards).
+    let exact = !pattern.contains(['*', '?']);
+    let (range, name_pattern) = if exact {
+        ((0, 0), "")
+    } else if pattern == "*" {
         ((0, ACTIONS.len()), "*")
     } else {
         match pattern.split_once(':') {
@@ -218,8 +273,10 @@ pub fn expand(pattern: &str) -> impl Iterator<Item = Action> + use<'_> {
             _ => ((0, 0), ""),
         }
     };
-    actions_in(range.0, range.1)
-        .filter(move |a| glob_ignore_case(name_pattern.as_bytes(), a.name().as_bytes()))
+    exact.then(|| lookup(pattern)).flatten().into_iter().chain(
+        actions_in(range.0, range.1)
+            .filter(move |a| glob_ignore_case(name_pattern.as_bytes(), a.name().as_bytes())),
+    )
 }
 
 /// The ARN formats of every resource type of `action` (any case), or `None`
@@ -449,6 +506,48 @@ mod tests {
         assert_eq!(expand("*").count(), all().count());
         assert!(expand("ecr-public:Get*").all(|a| a.service() == "ecr-public"));
         assert!(expand("ecr-public:Get*").next().is_some());
+    }
+
+    /// A name without wildcards is looked up; it finds what a scan of the service would.
+    #[test]
+    fn exact_expand_finds_what_a_scan_finds() {
+        for a in all().step_by(97) {
+            let upper = a.full_name().to_ascii_uppercase();
+            let scan: Vec<Action> = of_service(a.service())
+                .filter(|b| b.name().eq_ignore_ascii_case(a.name()))
+                .collect();
+            assert_eq!(expand(&upper).collect::<Vec<_>>(), scan, "{upper}");
+            assert_eq!(scan, [a]);
+            assert!(service_exists(&a.service().to_ascii_uppercase()));
+        }
+        assert_eq!(expand("ecr:BatchGetImage:x").count(), 0);
+        assert_eq!(expand("ecr:").count(), 0);
+        assert_eq!(expand("nosuchservice:GetThing").count(), 0);
+        assert!(!service_exists("ecr:"));
+    }
+
+    #[test]
+    fn any_accepts_resource_is_accepts_resource_over_every_pair() {
+        let acts: Vec<Action> = expand("ecr:*").chain(expand("s3:Get*")).collect();
+        let sets: [&[&str]; 5] = [
+            &["arn:aws:s3:::b"],
+            &["arn:aws:s3:::b/*", "arn:aws:ssm:*:*:parameter/x"],
+            &["arn:aws:logs:*:*:*"],
+            &["*"],
+            &[],
+        ];
+        for set in sets {
+            for a in &acts {
+                let one = std::slice::from_ref(a);
+                let expected = set.iter().any(|r| a.accepts_resource(r));
+                assert_eq!(any_accepts_resource(one, set), expected, "{set:?}");
+            }
+            let expected = acts
+                .iter()
+                .any(|a| set.iter().any(|r| a.accepts_resource(r)));
+            assert_eq!(any_accepts_resource(&acts, set), expected, "{set:?}");
+        }
+        assert!(!any_accepts_resource::<&str>(&[], &["*"]));
     }
 
     #[test]

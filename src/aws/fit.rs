@@ -123,7 +123,14 @@ pub fn pattern_fits_format(pattern: &str, format: &str) -> bool {
     match (arn_fields(pattern), arn_fields(format)) {
         // Both full ARNs: partition, service, region and account field by field
         // (no wildcard crosses into the next field), then the resource part.
-        (Some(p), Some(f)) => p.iter().zip(&f).all(|(p, f)| fits_whole(p, f)),
+        // The service (2) and the resource part (5) are checked first: they tell
+        // most formats apart (the answer does not depend on the order).
+        (Some(p), Some(f)) => [2, 5, 0, 1, 3, 4]
+            .iter()
+            .all(|&i| match (p.get(i), f.get(i)) {
+                (Some(p), Some(f)) => fits_whole(p, f),
+                _ => true,
+            }),
         // A short pattern (`arn:aws:ssm:*`): its last `*` spans the rest.
         _ => fits_whole(pattern, format),
     }
@@ -155,8 +162,53 @@ fn arn_fields(s: &str) -> Option<[&str; 6]> {
     None
 }
 
-/// The product-automaton search over the whole of both strings.
+/// The product-automaton search over the whole of both strings, after cheap
+/// answers for the common shapes.
 fn fits_whole(pattern: &str, format: &str) -> bool {
+    // Text between these characters is literal on each side.
+    const POLICY_SPECIAL: [char; 4] = ['*', '?', '$', '}'];
+    const FORMAT_SPECIAL: [char; 3] = ['*', '$', '}'];
+    let pattern_literal = !pattern.contains(POLICY_SPECIAL);
+    let format_literal = !format.contains(FORMAT_SPECIAL);
+    if pattern_literal && format_literal {
+        return pattern == format;
+    }
+    // One placeholder for the whole field (`${Region}`): it is the format's last
+    // token, so any run; every pattern matches some text.
+    if let Some(name) = format.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+        && !name.contains('}')
+        && name != "BucketName"
+    {
+        return true;
+    }
+    let p_head = pattern.split(POLICY_SPECIAL).next().unwrap_or_default();
+    // A literal and one final placeholder (`secret:${SecretId}`), and the pattern
+    // starts with that literal: the placeholder takes whatever the pattern adds.
+    if let Some((lit, name)) = format.strip_suffix('}').and_then(|r| r.rsplit_once("${"))
+        && !lit.contains(FORMAT_SPECIAL)
+        && !name.contains(FORMAT_SPECIAL)
+        && name != "BucketName"
+        && p_head.starts_with(lit)
+    {
+        return true;
+    }
+    // Some text matches both, so it starts with both literal prefixes and ends
+    // with both literal suffixes: one of each pair must extend the other.
+    let f_head = format.split(FORMAT_SPECIAL).next().unwrap_or_default();
+    if !(p_head.starts_with(f_head) || f_head.starts_with(p_head)) {
+        return false;
+    }
+    let p_tail = pattern.rsplit(POLICY_SPECIAL).next().unwrap_or_default();
+    let f_tail = format.rsplit(FORMAT_SPECIAL).next().unwrap_or_default();
+    if !(p_tail.ends_with(f_tail) || f_tail.ends_with(p_tail)) {
+        return false;
+    }
+    product_search(pattern, format)
+}
+
+/// Whether some string matches both `pattern` and `format`, by a reachability
+/// search over pairs of token positions.
+fn product_search(pattern: &str, format: &str) -> bool {
     let a = policy_tokens(pattern);
     let b = format_tokens(format);
     let width = b.len() + 1;
@@ -301,5 +353,66 @@ mod tests {
         let f = "arn:${Partition}:amplifybackend:${Region}:${Account}:/backend/${AppId}/api/*";
         assert!(fits("arn:aws:amplifybackend:*:*:/backend/app/api/x", f));
         assert!(!fits("arn:aws:amplifybackend:*:*:/frontend/app", f));
+    }
+
+    /// The shortcuts of `fits_whole` give the answer of the full search.
+    #[test]
+    fn shortcuts_agree_with_the_search() {
+        use super::{arn_fields, fits_whole, product_search};
+        let formats = [
+            SECRET,
+            PARAMETER,
+            STREAM,
+            BUCKET,
+            OBJECT,
+            "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}",
+            "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
+            "arn:${Partition}:amplifybackend:${Region}:${Account}:/backend/${AppId}/api/*",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+        ];
+        let patterns = [
+            "*",
+            "arn:*",
+            "arn:aws:secretsmanager:*:*:secret:*",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????",
+            "arn:aws:ssm:us-east-1:123456789012:parameter/app/db",
+            "arn:aws:ssm:*:*:parameter/*",
+            "arn:aws:logs:*:*:log-group:/ecs/app:*",
+            "arn:aws:logs:us-east-1:1:log-group:/ecs/app:log-stream:*",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::${aws:username}/*",
+            "arn:aws:s3:::a${*}b",
+            "arn:aws:ecr:*:*:repository/web",
+            "arn:aws:kms:us-east-1:1:key/*",
+            "arn:aws:kms:us-east-1:1:alias/x",
+            "arn:aws:iam::123456789012:role/x}y",
+            "arn:aws:iam::123456789012:role/$x",
+            "arn:aws:iam::123456789012:role/${x",
+            "arn:aws:amplifybackend:*:*:/backend/a/api/b",
+            "arn:aws:amplifybackend:*:*:/backend/a/web",
+            "arn:???:s3:::*",
+            "arn:aws:ssm:*",
+            "arn:aws:secretsmanager",
+        ];
+        let mut pairs = 0;
+        for f in formats {
+            for p in patterns {
+                let mut cases = vec![(p.to_string(), f.to_string())];
+                if let (Some(pf), Some(ff)) = (arn_fields(p), arn_fields(f)) {
+                    cases.extend(
+                        pf.iter()
+                            .zip(&ff)
+                            .map(|(a, b)| (a.to_string(), b.to_string())),
+                    );
+                }
+                for (a, b) in cases {
+                    assert_eq!(fits_whole(&a, &b), product_search(&a, &b), "{a} / {b}");
+                    pairs += 1;
+                }
+            }
+        }
+        assert!(pairs > 1000, "{pairs}");
     }
 }

@@ -106,8 +106,18 @@ impl Table {
 
     /// The first index whose record does not satisfy `before` (records that
     /// satisfy it must all come first).
-    pub(super) fn partition_point(&self, mut before: impl FnMut(&str) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
+    pub(super) fn partition_point(&self, before: impl FnMut(&str) -> bool) -> usize {
+        self.partition_point_from(0, before)
+    }
+
+    /// [`Table::partition_point`] when the records before `from` are known to
+    /// satisfy `before`.
+    pub(super) fn partition_point_from(
+        &self,
+        from: usize,
+        mut before: impl FnMut(&str) -> bool,
+    ) -> usize {
+        let (mut lo, mut hi) = (from.min(self.len()), self.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             if self.row(mid).is_some_and(&mut before) {
@@ -167,6 +177,8 @@ mod tests {
         assert_eq!(t.find(|r| r.cmp("b\t2")), Some(1));
         assert_eq!(t.find(|r| r.cmp("c\t3")), None);
         assert_eq!(t.partition_point(|r| r < "c"), 2);
+        assert_eq!(t.partition_point_from(1, |r| r < "c"), 2);
+        assert_eq!(t.partition_point_from(9, |r| r < "c"), 3);
         assert_eq!(t.row(3), None);
     }
 

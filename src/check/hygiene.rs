@@ -19,7 +19,7 @@
 //!   definition of the run, or is some task definition's task role (the
 //!   application may use the grant).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::diagnostic::Reporter;
 use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
@@ -51,8 +51,9 @@ pub struct RoleUse {
     pub policies: BTreeSet<(crate::source::FileId, String)>,
     /// Every needed `(action, resource as granted)`.
     pub needs: Vec<(&'static str, String)>,
-    /// `needs` as a set, so that recording stays linear when many task definitions share a role.
-    seen_needs: HashSet<(&'static str, String)>,
+    /// `needs` as a set (grants by action), so that recording stays linear when many
+    /// task definitions share a role; looked up by `&str`, so a repeated need costs no copy.
+    seen_needs: HashMap<&'static str, HashSet<String>>,
     /// Some task definition reads a secret or a parameter (whose key may be unknown).
     pub reads_secrets: bool,
     /// Actions a value unknown offline may need (an image given by a template
@@ -60,6 +61,23 @@ pub struct RoleUse {
     pub maybe: Vec<&'static str>,
     /// A value unknown offline hides needs of other kinds: ECS203 does not judge the role.
     pub incomplete: bool,
+}
+
+impl RoleUse {
+    fn has_need(&self, action: &str, grant: &str) -> bool {
+        self.seen_needs
+            .get(action)
+            .is_some_and(|grants| grants.contains(grant))
+    }
+
+    /// Adds a need that [`RoleUse::has_need`] says is new.
+    fn add_need(&mut self, action: &'static str, grant: String) {
+        self.seen_needs
+            .entry(action)
+            .or_default()
+            .insert(grant.clone());
+        self.needs.push((action, grant));
+    }
 }
 
 /// The pull actions an image ecslint cannot see may need.
@@ -155,10 +173,8 @@ impl TaskResults {
                 n.action,
                 "secretsmanager:GetSecretValue" | "ssm:GetParameters"
             );
-            let pair = (n.action, n.grant.clone());
-            if !entry.seen_needs.contains(&pair) {
-                entry.seen_needs.insert(pair.clone());
-                entry.needs.push(pair);
+            if !entry.has_need(n.action, &n.grant) {
+                entry.add_need(n.action, n.grant.clone());
             }
         }
     }
@@ -171,7 +187,15 @@ impl TaskResults {
         self.task_roles.extend(other.task_roles);
         self.run_errors.extend(other.run_errors);
         for (key, u) in other.role_uses {
-            let entry = self.role_uses.entry(key).or_default();
+            // A role first seen here: its use as recorded there (the merge below would
+            // rebuild the same value).
+            let entry = match self.role_uses.entry(key) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(u);
+                    continue;
+                }
+                std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            };
             if entry.name.is_empty() {
                 entry.name = u.name;
             }
@@ -183,10 +207,9 @@ impl TaskResults {
             entry.incomplete |= u.incomplete;
             entry.policies.extend(u.policies);
             entry.reads_secrets |= u.reads_secrets;
-            for pair in u.needs {
-                if !entry.seen_needs.contains(&pair) {
-                    entry.seen_needs.insert(pair.clone());
-                    entry.needs.push(pair);
+            for (action, grant) in u.needs {
+                if !entry.has_need(action, &grant) {
+                    entry.add_need(action, grant);
                 }
             }
         }
@@ -281,9 +304,9 @@ fn check_one(
     let holders = exec_holders.get(k).map(Vec::as_slice).unwrap_or_default();
     // ECS202: execution roles' policies, `--policy` files and bare documents.
     if !holders.is_empty() || !other_holders.contains(k) {
-        let used: Vec<(&str, String)> = holders
+        let used: Vec<(&str, &str)> = holders
             .iter()
-            .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.clone())))
+            .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.as_str())))
             .collect();
         broad_secret_access::check_policy(policy, &used, reporter);
     }

@@ -11,6 +11,7 @@
 use crate::parse::Piece;
 
 use super::Sym;
+use super::sym::PieceRef;
 
 /// The partition of a region: `cn-*` → `aws-cn`, `us-gov-*` → `aws-us-gov`,
 /// `us-iso-*` → `aws-iso`, `us-isob-*` → `aws-iso-b`, else `aws`.
@@ -87,15 +88,24 @@ fn has_hole(s: &str) -> bool {
 impl Enc {
     /// `None` when the literal text already holds characters of the encoding range.
     fn new(sym: &Sym) -> Option<Enc> {
+        let pieces = match sym {
+            Sym::Known(s) => {
+                return (!has_hole(s)).then(|| Enc {
+                    text: s.clone(),
+                    holes: Vec::new(),
+                });
+            }
+            Sym::Partial(pieces) => pieces,
+        };
         let mut text = String::new();
         let mut holes = Vec::new();
-        for piece in sym.pieces() {
+        for piece in pieces {
             match piece {
                 Piece::Lit(l) => {
-                    if has_hole(&l) {
+                    if has_hole(l) {
                         return None;
                     }
-                    text.push_str(&l);
+                    text.push_str(l);
                 }
                 Piece::Hole(h) => {
                     if holes.len() >= HOLE_MAX {
@@ -103,7 +113,7 @@ impl Enc {
                     }
                     let c = char::from_u32(HOLE_BASE + u32::try_from(holes.len()).ok()?)?;
                     text.push(c);
-                    holes.push(h);
+                    holes.push(h.clone());
                 }
             }
         }
@@ -112,6 +122,9 @@ impl Enc {
 
     /// Decodes a piece of the encoded text back into a `Sym`.
     fn sym(&self, s: &str) -> Sym {
+        if self.holes.is_empty() || !has_hole(s) {
+            return Sym::Known(s.to_string());
+        }
         let mut pieces = Vec::new();
         let mut lit = String::new();
         for c in s.chars() {
@@ -134,6 +147,19 @@ impl Enc {
 
 /// Concatenates literal text and `Sym`s.
 pub fn cat(parts: &[&dyn AsSymPart]) -> Sym {
+    // All known (the common case): one string, no pieces.
+    if parts.iter().all(|p| p.as_known().is_some()) {
+        let len = parts
+            .iter()
+            .filter_map(|p| p.as_known())
+            .map(str::len)
+            .sum();
+        let mut s = String::with_capacity(len);
+        for p in parts.iter().filter_map(|p| p.as_known()) {
+            s.push_str(p);
+        }
+        return Sym::Known(s);
+    }
     let mut pieces = Vec::new();
     for p in parts {
         p.push_into(&mut pieces);
@@ -144,11 +170,20 @@ pub fn cat(parts: &[&dyn AsSymPart]) -> Sym {
 /// Something [`cat`] can join: a `&str` or a `Sym`.
 pub trait AsSymPart {
     fn push_into(&self, out: &mut Vec<Piece>);
+
+    /// The text, when it is wholly known.
+    fn as_known(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl AsSymPart for &str {
     fn push_into(&self, out: &mut Vec<Piece>) {
         out.push(Piece::Lit((*self).into()));
+    }
+
+    fn as_known(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -156,11 +191,22 @@ impl AsSymPart for String {
     fn push_into(&self, out: &mut Vec<Piece>) {
         out.push(Piece::Lit(self.as_str().into()));
     }
+
+    fn as_known(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl AsSymPart for Sym {
+    fn as_known(&self) -> Option<&str> {
+        self.known()
+    }
+
     fn push_into(&self, out: &mut Vec<Piece>) {
-        out.extend(self.pieces());
+        match self {
+            Sym::Known(s) => out.push(Piece::Lit(s.as_str().into())),
+            Sym::Partial(p) => out.extend(p.iter().cloned()),
+        }
     }
 }
 
@@ -171,19 +217,22 @@ pub fn hole(name: &str) -> Sym {
 
 /// Whether the value starts with a hole (nothing literal can be said of its start).
 pub fn starts_with_hole(sym: &Sym) -> bool {
-    matches!(sym.pieces().first(), Some(Piece::Hole(_)))
+    matches!(sym.piece_refs().next(), Some(PieceRef::Hole(_)))
 }
 
 /// Whether the value has a literal prefix `prefix`.
 pub fn has_literal_prefix(sym: &Sym, prefix: &str) -> bool {
-    match sym.pieces().first() {
-        Some(Piece::Lit(l)) => l.starts_with(prefix),
+    match sym.piece_refs().next() {
+        Some(PieceRef::Lit(l)) => l.starts_with(prefix),
         _ => false,
     }
 }
 
 /// The value without a literal `prefix`, or `None` when it does not start with it.
 pub fn strip_literal_prefix(sym: &Sym, prefix: &str) -> Option<Sym> {
+    if !has_literal_prefix(sym, prefix) {
+        return None;
+    }
     let mut pieces = sym.pieces();
     let first = pieces.first_mut()?;
     let Piece::Lit(l) = first else {
@@ -205,11 +254,14 @@ pub fn is_wholly_unknown(sym: &Sym) -> bool {
 /// Renders a value for a policy (SPEC §3.3): unknown region and account as
 /// `REGION` and `ACCOUNT`, template holes as `${...}`, placeholders as written.
 pub fn grant_text(sym: &Sym) -> String {
+    if let Sym::Known(s) = sym {
+        return s.clone();
+    }
     let mut out = String::new();
-    for piece in sym.pieces() {
+    for piece in sym.piece_refs() {
         match piece {
-            Piece::Lit(l) => out.push_str(&l),
-            Piece::Hole(h) => {
+            PieceRef::Lit(l) => out.push_str(l),
+            PieceRef::Hole(h) => {
                 let lower = h.to_ascii_lowercase();
                 // The segment the hole stands in, for an ARN: 3 is the region, 4 the account.
                 let segment = out.starts_with("arn:").then(|| out.matches(':').count());
@@ -227,11 +279,11 @@ pub fn grant_text(sym: &Sym) -> String {
                 } else if h.ends_with(".Suffix") {
                     // A template secret's random suffix: grant it as `-??????`.
                     out.push_str("??????");
-                } else if is_placeholder(&h) {
-                    out.push_str(&h);
+                } else if is_placeholder(h) {
+                    out.push_str(h);
                 } else {
                     out.push_str("${");
-                    out.push_str(&h);
+                    out.push_str(h);
                     out.push('}');
                 }
             }
@@ -281,10 +333,37 @@ fn placeholder_len(s: &str) -> Option<usize> {
     }
 }
 
+/// Whether `sym` is as [`Sym::from_pieces`] builds it: a partial value has a
+/// hole, and no empty or adjacent literals.
+fn is_normal(sym: &Sym) -> bool {
+    match sym {
+        Sym::Known(_) => true,
+        Sym::Partial(pieces) => {
+            pieces.iter().any(|p| matches!(p, Piece::Hole(_)))
+                && pieces
+                    .iter()
+                    .all(|p| !matches!(p, Piece::Lit(l) if l.is_empty()))
+                && pieces
+                    .windows(2)
+                    .all(|w| !matches!(w, [Piece::Lit(_), Piece::Lit(_)]))
+        }
+    }
+}
+
 /// Turns templating placeholders in the literal text (`{{image}}`, `<IMAGE>`,
 /// `${ACCOUNT}`, `$NAME`: mustache, Go templates, envsubst, jq) into holes
 /// named by the placeholder's text.
 pub fn placeholders_to_holes(sym: &Sym) -> Sym {
+    // Every placeholder starts with one of these: without them, only the merging
+    // of `Sym::from_pieces` could change the value, and a built value needs none.
+    let may_hold = |l: &str| l.contains(['{', '$', '<']);
+    if is_normal(sym)
+        && !sym
+            .piece_refs()
+            .any(|p| matches!(p, PieceRef::Lit(l) if may_hold(l)))
+    {
+        return sym.clone();
+    }
     let mut out = Vec::new();
     for piece in sym.pieces() {
         match piece {
@@ -619,13 +698,21 @@ pub fn ssm_parameter_from_arn(arn: &Arn) -> Option<Sym> {
     if name.is_empty() || name.contains(':') {
         return None;
     }
-    let fixed = Arn {
-        resource: e.sym(&format!("parameter{name}")),
-        region: arn.region_or_hole(),
-        account: arn.account_or_hole(),
-        ..arn.clone()
-    };
-    Some(fixed.to_sym())
+    // `Arn::to_sym` of the ARN with this resource and region and account made holes
+    // where they are not region- or account-shaped, without copying the ARN.
+    let resource = e.sym(&format!("parameter{name}"));
+    Some(cat(&[
+        &"arn:",
+        &arn.partition,
+        &":",
+        &arn.service,
+        &":",
+        &arn.region_or_hole(),
+        &":",
+        &arn.account_or_hole(),
+        &":",
+        &resource,
+    ]))
 }
 
 /// The parameter name inside a parameter ARN's resource (`parameter/a/b` → `/a/b`).

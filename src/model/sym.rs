@@ -21,29 +21,28 @@ impl Sym {
 
     /// Builds a `Sym`, merging adjacent literals; no holes gives `Known`.
     pub fn from_pieces(pieces: Vec<Piece>) -> Sym {
-        let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+        let mut out: Vec<Piece> = Vec::new();
+        // The literal text since the last hole.
+        let mut lit = String::new();
         for piece in pieces {
-            match (out.last_mut(), piece) {
-                (_, Piece::Lit(l)) if l.is_empty() => {}
-                (Some(Piece::Lit(prev)), Piece::Lit(l)) => {
-                    let mut s = prev.to_string();
-                    s.push_str(&l);
-                    *prev = s.into_boxed_str();
-                }
-                (_, p) => out.push(p),
-            }
-        }
-        if out.iter().all(|p| matches!(p, Piece::Lit(_))) {
-            let mut s = String::new();
-            for p in &out {
-                if let Piece::Lit(l) = p {
-                    s.push_str(l);
+            match piece {
+                Piece::Lit(l) if lit.is_empty() => lit = l.into_string(),
+                Piece::Lit(l) => lit.push_str(&l),
+                Piece::Hole(h) => {
+                    if !lit.is_empty() {
+                        out.push(Piece::Lit(std::mem::take(&mut lit).into_boxed_str()));
+                    }
+                    out.push(Piece::Hole(h));
                 }
             }
-            Sym::Known(s)
-        } else {
-            Sym::Partial(out)
         }
+        if out.is_empty() {
+            return Sym::Known(lit);
+        }
+        if !lit.is_empty() {
+            out.push(Piece::Lit(lit.into_boxed_str()));
+        }
+        Sym::Partial(out)
     }
 
     pub fn known(&self) -> Option<&str> {
@@ -65,6 +64,18 @@ impl Sym {
         }
     }
 
+    /// The pieces, borrowed, a known string being one literal (as [`Sym::pieces`]).
+    pub fn piece_refs(&self) -> impl Iterator<Item = PieceRef<'_>> {
+        let (known, pieces) = match self {
+            Sym::Known(s) => (Some(PieceRef::Lit(s)), &[][..]),
+            Sym::Partial(p) => (None, &p[..]),
+        };
+        known.into_iter().chain(pieces.iter().map(|p| match p {
+            Piece::Lit(l) => PieceRef::Lit(l),
+            Piece::Hole(h) => PieceRef::Hole(h),
+        }))
+    }
+
     /// What is unknown, for messages.
     pub fn holes(&self) -> Vec<&str> {
         match self {
@@ -78,6 +89,13 @@ impl Sym {
                 .collect(),
         }
     }
+}
+
+/// A borrowed [`Piece`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PieceRef<'a> {
+    Lit(&'a str),
+    Hole(&'a str),
 }
 
 impl std::fmt::Display for Sym {
@@ -119,5 +137,37 @@ mod tests {
         ]);
         assert_eq!(p.to_string(), "arn:${AWS::Partition}:x");
         assert_eq!(p.holes(), vec!["AWS::Partition"]);
+        let q = Sym::from_pieces(vec![
+            Piece::Lit(String::new().into()),
+            Piece::Hole("A".into()),
+            Piece::Lit("x".into()),
+            Piece::Lit(String::new().into()),
+            Piece::Lit("y".into()),
+            Piece::Hole("B".into()),
+            Piece::Hole("C".into()),
+        ]);
+        assert_eq!(
+            q,
+            Sym::Partial(vec![
+                Piece::Hole("A".into()),
+                Piece::Lit("xy".into()),
+                Piece::Hole("B".into()),
+                Piece::Hole("C".into()),
+            ])
+        );
+        assert_eq!(Sym::from_pieces(Vec::new()), Sym::Known(String::new()));
+    }
+
+    #[test]
+    fn piece_refs_borrow_what_pieces_copies() {
+        let p = Sym::Partial(vec![Piece::Lit("a".into()), Piece::Hole("H".into())]);
+        assert_eq!(
+            p.piece_refs().collect::<Vec<_>>(),
+            [PieceRef::Lit("a"), PieceRef::Hole("H")]
+        );
+        assert_eq!(
+            Sym::from("k").piece_refs().collect::<Vec<_>>(),
+            [PieceRef::Lit("k")]
+        );
     }
 }

@@ -357,6 +357,24 @@ fn unresolved_sym(node: &Node) -> Sym {
     Sym::Partial(vec![Piece::Hole(name.into_boxed_str())])
 }
 
+/// What a scalar is, for the message when it is not one (written only then).
+#[derive(Clone, Copy)]
+enum What {
+    /// A member: "`name`".
+    Member(&'static str),
+    /// An item of an array member: "each `name` entry".
+    Each(&'static str),
+}
+
+impl std::fmt::Display for What {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Member(name) => write!(f, "`{name}`"),
+            What::Each(name) => write!(f, "each `{name}` entry"),
+        }
+    }
+}
+
 struct Loader<'a, 'r, 's> {
     file: FileId,
     style: Style,
@@ -400,7 +418,7 @@ impl Loader<'_, '_, '_> {
     }
 
     /// A string value; numbers are accepted when `numbers` is set.
-    fn scalar(&mut self, node: &Node, pointer: &str, what: &str, numbers: bool) -> Option<Field> {
+    fn scalar(&mut self, node: &Node, pointer: &str, what: What, numbers: bool) -> Option<Field> {
         let loc = self.loc(node, pointer);
         match &node.value {
             Value::String(_) | Value::Partial(_) => {
@@ -432,14 +450,14 @@ impl Loader<'_, '_, '_> {
 
     fn string(&mut self, obj: &Node, pointer: &str, key: Key) -> Option<Field> {
         let (node, ptr) = self.child(obj, pointer, key)?;
-        let what = format!("`{}`", self.name(key));
-        self.scalar(node, &ptr, &what, false)
+        let what = What::Member(self.name(key));
+        self.scalar(node, &ptr, what, false)
     }
 
     fn number_or_string(&mut self, obj: &Node, pointer: &str, key: Key) -> Option<Field> {
         let (node, ptr) = self.child(obj, pointer, key)?;
-        let what = format!("`{}`", self.name(key));
-        self.scalar(node, &ptr, &what, true)
+        let what = What::Member(self.name(key));
+        self.scalar(node, &ptr, what, true)
     }
 
     /// The items of an array member, with their pointers.
@@ -524,10 +542,9 @@ impl Loader<'_, '_, '_> {
     fn strings(&mut self, obj: &Node, pointer: &str, key: Key) -> Vec<Field> {
         let name = self.name(key);
         let items = self.list(obj, pointer, key);
-        let what = format!("each `{name}` entry");
         items
             .into_iter()
-            .filter_map(|(n, p)| self.scalar(n, &p, &what, false))
+            .filter_map(|(n, p)| self.scalar(n, &p, What::Each(name), false))
             .collect()
     }
 

@@ -154,11 +154,11 @@ fn reach(actions: &[&str]) -> String {
 }
 
 /// The narrower resources the task definitions use, for the message.
-fn narrower(actions: &[&str], used: &[(&str, String)]) -> String {
+fn narrower(actions: &[&str], used: &[(&str, &str)]) -> String {
     let mut grants: Vec<&str> = used
         .iter()
         .filter(|(a, _)| actions.contains(a))
-        .map(|(_, g)| g.as_str())
+        .map(|(_, g)| *g)
         .collect();
     grants.sort_unstable();
     grants.dedup();
@@ -179,7 +179,7 @@ fn narrower(actions: &[&str], used: &[(&str, String)]) -> String {
 /// ECS202 for the `Allow` statements of a policy from a file. `used` lists the
 /// `(action, resource)` pairs that the task definitions using the policy need
 /// (empty when unknown), to name narrower resources.
-pub fn check_policy(policy: &Policy, used: &[(&str, String)], reporter: &mut Reporter<'_>) {
+pub fn check_policy(policy: &Policy, used: &[(&str, &str)], reporter: &mut Reporter<'_>) {
     let Some(file) = policy.source else { return };
     if !reporter.is_enabled(Rule::BroadSecretAccess) {
         return;
@@ -283,7 +283,7 @@ mod tests {
         assert!(!is_broad(&partial, "ssm:GetParameters"));
     }
 
-    fn run(doc: &str, used: &[(&str, String)]) -> Vec<(String, String)> {
+    fn run(doc: &str, used: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut db = SourceDb::default();
         let file = db.add("p.json", doc);
         let node = crate::parse::json::parse(doc).unwrap();
@@ -313,7 +313,7 @@ mod tests {
             {"Effect":"Allow","NotAction":["secretsmanager:*","ssm:*","kms:*"],"Resource":"*"}]}"#;
         let used = vec![(
             "secretsmanager:GetSecretValue",
-            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/web/db-??????".to_string(),
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/web/db-??????",
         )];
         let found = run(doc, &used);
         assert_eq!(

@@ -35,7 +35,7 @@ fn actions_of(entry: &str) -> Vec<Action> {
 
 /// Whether none of the actions an entry stands for can act on any of `resources`.
 /// `*` entries, and entries that name no action (ECS201's), are never mismatched.
-pub fn entry_mismatched(entry: &str, resources: &[String]) -> Option<Vec<Action>> {
+pub fn entry_mismatched<S: AsRef<str>>(entry: &str, resources: &[S]) -> Option<Vec<Action>> {
     if entry == "*" {
         return None;
     }
@@ -43,9 +43,7 @@ pub fn entry_mismatched(entry: &str, resources: &[String]) -> Option<Vec<Action>
     if acts.is_empty() {
         return None;
     }
-    let fits = acts
-        .iter()
-        .any(|a| resources.iter().any(|r| a.accepts_resource(r)));
+    let fits = actions::any_accepts_resource(&acts, resources);
     (!fits).then_some(acts)
 }
 
@@ -83,11 +81,14 @@ pub fn mismatches(st: &Statement) -> Vec<(String, String)> {
     if st.action.negated || st.resource.negated {
         return Vec::new();
     }
-    let resources: Vec<String> = st
+    let resources: Vec<std::borrow::Cow<'_, str>> = st
         .resource
         .entries
         .iter()
-        .map(|e| resource_pattern(&e.value))
+        .map(|e| match &e.value {
+            Sym::Known(s) => std::borrow::Cow::Borrowed(s.as_str()),
+            partial @ Sym::Partial(_) => std::borrow::Cow::Owned(resource_pattern(partial)),
+        })
         .collect();
     if resources.is_empty() || resources.iter().any(|r| r == "*") {
         return Vec::new();

@@ -26,6 +26,10 @@ pub fn problem(action: &str) -> Option<Problem> {
     if action == "*" {
         return None;
     }
+    // The common case first: a known action is one binary search.
+    if !action.contains(['*', '?']) && actions::lookup(action).is_some() {
+        return None;
+    }
     let Some((service, name)) = action.split_once(':') else {
         return Some(Problem::NoPrefix);
     };
