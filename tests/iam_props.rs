@@ -317,6 +317,8 @@ proptest! {
         let pattern = Pattern::resource_sym(&psym);
         let toks = r22_toks(&p);
         prop_assert_eq!(pattern.to_toks(), toks.clone());
+        // The string shortcuts of `resource` build what the tokens build.
+        prop_assert_eq!(&pattern, &Pattern::from_toks(toks.clone()));
         let text = resource_text(&tsym);
         let expected = plain_tri(&toks, &text);
         prop_assert_eq!(pattern.matches_text(&text), expected, "{:?} vs {:?}", psym, tsym);
@@ -388,7 +390,33 @@ proptest! {
         prop_assert_eq!(pattern.matches(&t), resource_reference(&p, &t), "{} vs {}", p, t);
         prop_assert_eq!(pattern.matches(&t), plain_nfa(&toks, &text, false));
         let sl = Pattern::string_like(&p);
+        let sl_toks: Vec<Tok> = p
+            .chars()
+            .map(|c| if c == '*' { Tok::Star { cross: true } } else { Tok::Lit(c) })
+            .collect();
+        prop_assert_eq!(&sl, &Pattern::from_toks(sl_toks));
         prop_assert_eq!(sl.matches(&t), plain_nfa(&sl.to_toks(), &text, false), "{} vs {}", p, t);
+    }
+
+    /// Patterns past 63 positions after their literal prefix take the multi-word position set.
+    #[test]
+    fn long_patterns_agree_with_plain_nfa(
+        body in prop::collection::vec(prop_oneof![
+            4 => prop::sample::select(vec!['a', 'b']).prop_map(Tok::Lit),
+            3 => Just(Tok::Star { cross: true }),
+            1 => Just(Tok::Star { cross: false }),
+            1 => Just(Tok::One { cross: false }),
+            1 => Just(Tok::Hole { label: 1, colon_free: true }),
+        ], 64..90),
+        text in prop::collection::vec(prop_oneof![
+            12 => prop::sample::select(vec!['a', 'b', ':']).prop_map(TextTok::Char),
+            1 => Just(TextTok::Hole { colon_free: false, label: 1 }),
+        ], 40..120),
+    ) {
+        let mut toks = vec![Tok::One { cross: true }];
+        toks.extend(body);
+        let pattern = Pattern::from_toks(toks.clone());
+        prop_assert_eq!(pattern.matches_text(&text), plain_tri(&toks, &text));
     }
 
     #[test]

@@ -139,10 +139,22 @@ impl Pattern {
         Pattern { shape }
     }
 
+    /// A pattern whose text has no `?` and whose every `*` is a crossing one, built without
+    /// tokens: the same shape [`Pattern::from_toks`] gives.
+    fn crossing_stars(text: &str) -> Pattern {
+        let shape = match text.strip_suffix('*') {
+            _ if !text.contains('*') => Shape::Exact(Box::from(text)),
+            Some("") => Shape::Any,
+            Some(head) if !head.contains('*') => Shape::Prefix(Box::from(head)),
+            _ => Shape::Segments(Box::from(text)),
+        };
+        Pattern { shape }
+    }
+
     /// A `StringLike` pattern: `*` and `?` match anything, everything else literal (R48).
     pub fn string_like(text: &str) -> Pattern {
-        if !text.contains(['*', '?']) {
-            return Pattern::literal(text);
+        if !text.contains('?') {
+            return Pattern::crossing_stars(text);
         }
         Pattern::from_toks(
             text.chars()
@@ -166,8 +178,11 @@ impl Pattern {
     /// other `*` may not; `?` matches one non-`:` character in the first five segments and any
     /// character in the resource part.
     pub fn resource(text: &str) -> Pattern {
-        if !text.contains(['*', '?']) {
-            return Pattern::literal(text);
+        let bytes = text.as_bytes();
+        let crossing =
+            |(i, b): (usize, &u8)| *b != b'*' || matches!(bytes.get(i + 1), None | Some(b':'));
+        if !text.contains('?') && bytes.iter().enumerate().all(crossing) {
+            return Pattern::crossing_stars(text);
         }
         Pattern::from_toks(resource_toks(text.chars().map(Ok), 0))
     }
@@ -371,18 +386,19 @@ impl<'a> RequestText<'a> {
     pub fn new(sym: &'a Sym) -> RequestText<'a> {
         let repr = match sym {
             Sym::Known(s) => Repr::Known(Cow::Borrowed(s)),
+            Sym::Partial(pieces) if pieces.iter().any(|p| matches!(p, Piece::Hole(_))) => {
+                Repr::Holes(resource_text(sym))
+            }
             // A `Partial` may hold only literal pieces.
-            Sym::Partial(pieces) => match pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Lit(l) => Some(&**l),
-                    Piece::Hole(_) => None,
-                })
-                .collect::<Option<String>>()
-            {
-                Some(known) => Repr::Known(Cow::Owned(known)),
-                None => Repr::Holes(resource_text(sym)),
-            },
+            Sym::Partial(pieces) => Repr::Known(Cow::Owned(
+                pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Lit(l) => Some(&**l),
+                        Piece::Hole(_) => None,
+                    })
+                    .collect(),
+            )),
         };
         RequestText { repr }
     }
@@ -584,6 +600,10 @@ where
             _ => return Tri::F,
         }
     }
+    if j + 1 == src.len() && src.get(j) == Some(Tok::Star { cross: true }) {
+        // Only a crossing `*` is left: it takes the rest, whatever the holes hold.
+        return Tri::T;
+    }
     let holes =
         src_has_hole || (text_holes && text.clone().any(|t| matches!(t, TextTok::Hole { .. })));
     if !holes {
@@ -610,6 +630,47 @@ enum Mode {
 /// How many words [`Bits`] holds without allocating (patterns of up to 255 tokens).
 const INLINE_WORDS: usize = 4;
 
+/// A set of pattern positions `0..=n`.
+trait PosSet {
+    fn with_len(n: usize) -> Self;
+    fn get(&self, i: usize) -> bool;
+    fn set(&mut self, i: usize);
+    fn clear(&mut self);
+    fn is_empty(&self) -> bool;
+    /// Calls `f` on every member, in increasing order.
+    fn for_each(&self, f: impl FnMut(usize));
+}
+
+/// The positions of a pattern of fewer than 64 tokens: one word.
+struct Word(u64);
+
+impl PosSet for Word {
+    fn with_len(_: usize) -> Word {
+        Word(0)
+    }
+    fn get(&self, i: usize) -> bool {
+        i < 64 && self.0 >> i & 1 == 1
+    }
+    fn set(&mut self, i: usize) {
+        if i < 64 {
+            self.0 |= 1 << i;
+        }
+    }
+    fn clear(&mut self) {
+        self.0 = 0;
+    }
+    fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+    fn for_each(&self, mut f: impl FnMut(usize)) {
+        let mut word = self.0;
+        while word != 0 {
+            f(word.trailing_zeros() as usize);
+            word &= word - 1;
+        }
+    }
+}
+
 /// A small bitset over pattern positions: inline for short patterns, on the heap otherwise.
 struct Bits {
     inline: [u64; INLINE_WORDS],
@@ -619,8 +680,8 @@ struct Bits {
     heap: Vec<u64>,
 }
 
-impl Bits {
-    fn new(n: usize) -> Bits {
+impl PosSet for Bits {
+    fn with_len(n: usize) -> Bits {
         let words = n / 64 + 1;
         Bits {
             inline: [0; INLINE_WORDS],
@@ -630,24 +691,6 @@ impl Bits {
             } else {
                 Vec::new()
             },
-        }
-    }
-    fn words(&self) -> &[u64] {
-        if self.heap.is_empty() {
-            self.inline.get(..self.used).unwrap_or(&self.inline)
-        } else {
-            &self.heap
-        }
-    }
-    fn words_mut(&mut self) -> &mut [u64] {
-        if self.heap.is_empty() {
-            let used = self.used;
-            match self.inline.get_mut(..used) {
-                Some(w) => w,
-                None => &mut [],
-            }
-        } else {
-            &mut self.heap
         }
     }
     fn get(&self, i: usize) -> bool {
@@ -666,20 +709,6 @@ impl Bits {
     fn is_empty(&self) -> bool {
         self.words().iter().all(|w| *w == 0)
     }
-    /// The first member at or after `from`.
-    fn next_from(&self, from: usize) -> Option<usize> {
-        let words = self.words();
-        let mut w = from / 64;
-        let mut word = words.get(w)? & (u64::MAX << (from % 64));
-        loop {
-            if word != 0 {
-                return Some(w * 64 + word.trailing_zeros() as usize);
-            }
-            w += 1;
-            word = *words.get(w)?;
-        }
-    }
-    /// Calls `f` on every member, in increasing order.
     fn for_each(&self, mut f: impl FnMut(usize)) {
         for (w, &word) in self.words().iter().enumerate() {
             let mut word = word;
@@ -691,20 +720,24 @@ impl Bits {
     }
 }
 
-/// Adds the positions reachable by skipping stars (and, when only a possible match is
-/// asked for, pattern holes: they may match nothing). Positions are relative to `base`.
-fn closure<S: Toks + ?Sized>(src: &S, base: usize, set: &mut Bits, mode: Mode) {
-    let mut at = set.next_from(0);
-    while let Some(j) = at {
-        let skips = match src.get(base + j) {
-            Some(Tok::Star { .. }) => true,
-            Some(Tok::Hole { .. }) => mode == Mode::Possible,
-            _ => false,
-        };
-        if skips {
-            set.set(j + 1);
+impl Bits {
+    fn words(&self) -> &[u64] {
+        if self.heap.is_empty() {
+            self.inline.get(..self.used).unwrap_or(&self.inline)
+        } else {
+            &self.heap
         }
-        at = set.next_from(j + 1);
+    }
+    fn words_mut(&mut self) -> &mut [u64] {
+        if self.heap.is_empty() {
+            let used = self.used;
+            match self.inline.get_mut(..used) {
+                Some(w) => w,
+                None => &mut [],
+            }
+        } else {
+            &mut self.heap
+        }
     }
 }
 
@@ -716,32 +749,60 @@ fn nfa<S: Toks + ?Sized>(
     text: impl Iterator<Item = TextTok>,
     mode: Mode,
 ) -> bool {
+    if src.len().saturating_sub(base) < 64 {
+        run_nfa::<Word, S>(src, base, text, mode)
+    } else {
+        run_nfa::<Bits, S>(src, base, text, mode)
+    }
+}
+
+/// [`nfa`] over a given kind of position set.
+fn run_nfa<P: PosSet, S: Toks + ?Sized>(
+    src: &S,
+    base: usize,
+    text: impl Iterator<Item = TextTok>,
+    mode: Mode,
+) -> bool {
     let n = src.len().saturating_sub(base);
     let tok = |j: usize| src.get(base + j);
-    let mut cur = Bits::new(n + 1);
-    let mut next = Bits::new(n + 1);
-    cur.set(0);
-    closure(src, base, &mut cur, mode);
+    // Adds a position and those reachable from it by skipping stars (and, when only a possible
+    // match is asked for, pattern holes: they may match nothing). A position already in the set
+    // brought its own skips with it.
+    let add = |set: &mut P, mut k: usize| {
+        while !set.get(k) {
+            set.set(k);
+            match tok(k) {
+                Some(Tok::Star { .. }) => k += 1,
+                Some(Tok::Hole { .. }) if mode == Mode::Possible => k += 1,
+                _ => break,
+            }
+        }
+    };
+    let mut cur = P::with_len(n + 1);
+    let mut next = P::with_len(n + 1);
+    add(&mut cur, 0);
     for t in text {
         next.clear();
         match t {
             TextTok::Char(c) => cur.for_each(|j| match tok(j) {
-                Some(Tok::Lit(l)) if l == c => next.set(j + 1),
-                Some(Tok::One { cross }) if cross || c != ':' => next.set(j + 1),
-                Some(Tok::Star { cross }) if cross || c != ':' => next.set(j),
+                Some(Tok::Lit(l)) if l == c => add(&mut next, j + 1),
+                Some(Tok::One { cross }) if cross || c != ':' => add(&mut next, j + 1),
+                Some(Tok::Star { cross }) if cross || c != ':' => add(&mut next, j),
                 // An unknown pattern piece may contain anything, but not for certain.
                 Some(Tok::Hole { colon_free, .. })
                     if mode == Mode::Possible && !(colon_free && c == ':') =>
                 {
-                    next.set(j);
+                    add(&mut next, j);
                 }
                 _ => {}
             }),
             TextTok::Hole { colon_free, label } => match mode {
                 Mode::Certain => cur.for_each(|j| match tok(j) {
-                    Some(Tok::Star { cross }) if cross || colon_free => next.set(j),
+                    Some(Tok::Star { cross }) if cross || colon_free => add(&mut next, j),
                     // The same unknown value on both sides.
-                    Some(Tok::Hole { label: l, .. }) if l == label && l != 0 => next.set(j + 1),
+                    Some(Tok::Hole { label: l, .. }) if l == label && l != 0 => {
+                        add(&mut next, j + 1);
+                    }
                     _ => {}
                 }),
                 Mode::Possible => {
@@ -754,7 +815,7 @@ fn nfa<S: Toks + ?Sized>(
                         }
                         let mut k = j;
                         loop {
-                            next.set(k);
+                            add(&mut next, k);
                             if k >= n || (colon_free && tok(k) == Some(Tok::Lit(':'))) {
                                 break;
                             }
@@ -765,7 +826,6 @@ fn nfa<S: Toks + ?Sized>(
                 }
             },
         }
-        closure(src, base, &mut next, mode);
         std::mem::swap(&mut cur, &mut next);
         if cur.is_empty() {
             return false;
