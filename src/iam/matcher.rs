@@ -179,9 +179,8 @@ impl Pattern {
     /// character in the resource part.
     pub fn resource(text: &str) -> Pattern {
         let bytes = text.as_bytes();
-        let crossing =
-            |(i, b): (usize, &u8)| *b != b'*' || matches!(bytes.get(i + 1), None | Some(b':'));
-        if !text.contains('?') && bytes.iter().enumerate().all(crossing) {
+        let crossing = |(i, _)| matches!(bytes.get(i + 1), None | Some(b':'));
+        if !text.contains('?') && text.match_indices('*').all(crossing) {
             return Pattern::crossing_stars(text);
         }
         Pattern::from_toks(resource_toks(text.chars().map(Ok), 0))
