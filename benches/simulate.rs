@@ -2,9 +2,11 @@
 #![allow(clippy::unwrap_used)] // a benchmark of a fixed, valid policy
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use ecslint::iam::matcher::{Pattern, RequestText};
 use ecslint::iam::{Context, KeyState, Layers, Request, evaluate};
 use ecslint::model::Sym;
 use ecslint::model::policy::load_policy;
+use ecslint::parse::Piece;
 use ecslint::parse::json;
 use std::hint::black_box;
 
@@ -63,5 +65,53 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// The resource matcher alone: the common shapes against a known request and one with a hole.
+fn matcher(c: &mut Criterion) {
+    let holed = Sym::Partial(vec![
+        Piece::Lit(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app1:log-stream:c1/c1/".into(),
+        ),
+        Piece::Hole("TaskId".into()),
+    ]);
+    let known = Sym::from(
+        "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app1:log-stream:c1/c1/0123456789abcdef",
+    );
+    let patterns = [
+        (
+            "prefix",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app1:*",
+        ),
+        (
+            "segments",
+            "arn:aws:logs:*:123456789012:log-group:/ecs/app1:*",
+        ),
+        (
+            "glob",
+            "arn:aws:logs:us-east-?:123456789012:log-group:/ecs/app*:*",
+        ),
+        (
+            "exact",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app2",
+        ),
+    ];
+    let mut group = c.benchmark_group("matcher");
+    for (name, p) in patterns {
+        let pattern = Pattern::resource(p);
+        for (text_name, text) in [("known", &known), ("hole", &holed)] {
+            let text = RequestText::new(text);
+            group.bench_function(format!("{name}/{text_name}"), |b| {
+                b.iter(|| black_box(pattern.matches_request(black_box(&text))));
+            });
+        }
+    }
+    group.bench_function("request_text/hole", |b| {
+        b.iter(|| black_box(RequestText::new(black_box(&holed))));
+    });
+    group.bench_function("compile", |b| {
+        b.iter(|| black_box(Pattern::resource(black_box(patterns[0].1))));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, matcher);
 criterion_main!(benches);

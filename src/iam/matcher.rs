@@ -4,13 +4,20 @@
 //! ARN patterns mix two kinds of `*` (R22: one that may cross `:` and one that
 //! may not), for which the single-backtrack argument does not hold, so they run
 //! a bit-parallel NFA over the pattern positions: iterative, no recursion,
-//! O(text × pattern / 64), linear in the text for a fixed pattern
-//! (`a*a*a*…b` included). Patterns without wildcards take a plain string
-//! comparison, and literal prefixes reject early.
+//! linear in the text for a fixed pattern (`a*a*a*…b` included), and each
+//! step visits only the active positions.
+//!
+//! Most patterns never reach the NFA: a compiled [`Pattern`] has a shape.
+//! Without wildcards it is a plain string (`==`); a literal prefix with one
+//! crossing `*` at the end is `starts_with`; when every wildcard is a crossing
+//! `*` it is a segment search (prefix, suffix, middle pieces left to right).
+//! The NFA also starts after the literal prefix, which is compared first.
 //!
 //! Both sides may contain unknown holes (template values only partly known);
 //! matching is then three-valued (R62–R63): `T` only when every value of the
 //! holes matches, `F` only when none does.
+
+use std::borrow::Cow;
 
 use super::Tri;
 use crate::model::Sym;
@@ -58,50 +65,97 @@ pub enum TextTok {
 /// A compiled wildcard pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
-    toks: Vec<Tok>,
     shape: Shape,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Shape {
     /// No wildcard and no hole: compare as a string.
-    Exact(String),
+    Exact(Box<str>),
     /// A single crossing `*`: matches everything.
     Any,
-    /// Needs the NFA; `prefix` is the literal text before the first wildcard.
-    Glob { prefix: String, has_hole: bool },
+    /// Literal text, then one crossing `*` at the end: `starts_with`. Holds the text.
+    Prefix(Box<str>),
+    /// Literal pieces separated by crossing `*`, the only wildcard (at least one, and not just
+    /// a final one); no piece contains a literal `*`. Holds the pattern with its `*`.
+    Segments(Box<str>),
+    /// Anything else: the tokens in the compact form of [`Compact`], for the NFA.
+    Glob {
+        toks: Box<[u32]>,
+        /// The number of tokens (the hole labels follow them in `toks`).
+        len: u32,
+        has_hole: bool,
+    },
 }
 
 impl Pattern {
     /// Builds a pattern from tokens.
+    #[allow(clippy::needless_pass_by_value)] // callers build the vector for it; kept for them
     pub fn from_toks(toks: Vec<Tok>) -> Pattern {
-        let shape = if toks.iter().all(|t| matches!(t, Tok::Lit(_))) {
-            Shape::Exact(
-                toks.iter()
-                    .filter_map(|t| match t {
-                        Tok::Lit(c) => Some(*c),
-                        _ => None,
-                    })
-                    .collect(),
-            )
-        } else if toks.len() == 1 && matches!(toks.first(), Some(Tok::Star { cross: true })) {
-            Shape::Any
-        } else {
-            let prefix = toks
-                .iter()
-                .map_while(|t| match t {
-                    Tok::Lit(c) => Some(*c),
-                    _ => None,
+        let mut stars = 0usize;
+        let mut literal_star = false;
+        let mut other = false;
+        for t in &toks {
+            match t {
+                Tok::Lit(c) => literal_star |= *c == '*',
+                Tok::Star { cross: true } => stars += 1,
+                _ => other = true,
+            }
+        }
+        let last_star = matches!(toks.last(), Some(Tok::Star { cross: true }));
+        let lits = |toks: &[Tok]| -> Box<str> {
+            toks.iter()
+                .map(|t| match t {
+                    Tok::Lit(c) => *c,
+                    _ => '*',
                 })
-                .collect();
-            let has_hole = toks.iter().any(|t| matches!(t, Tok::Hole { .. }));
-            Shape::Glob { prefix, has_hole }
+                .collect::<String>()
+                .into_boxed_str()
         };
-        Pattern { toks, shape }
+        let shape = if other {
+            Shape::Glob {
+                has_hole: toks.iter().any(|t| matches!(t, Tok::Hole { .. })),
+                len: toks.len() as u32,
+                toks: Compact::encode(&toks),
+            }
+        } else if stars == 0 {
+            Shape::Exact(lits(&toks))
+        } else if stars == 1 && last_star {
+            match toks.split_last() {
+                Some((_, [])) => Shape::Any,
+                Some((_, head)) => Shape::Prefix(lits(head)),
+                None => Shape::Exact(Box::from("")),
+            }
+        } else if literal_star {
+            // A literal `*` would be read back as a wildcard by the segment search.
+            Shape::Glob {
+                has_hole: false,
+                len: toks.len() as u32,
+                toks: Compact::encode(&toks),
+            }
+        } else {
+            Shape::Segments(lits(&toks))
+        };
+        Pattern { shape }
+    }
+
+    /// A pattern whose text has no `?` and whose every `*` is a crossing one, built without
+    /// tokens: the same shape [`Pattern::from_toks`] gives.
+    fn crossing_stars(text: &str) -> Pattern {
+        let shape = match text.strip_suffix('*') {
+            _ if !text.contains('*') => Shape::Exact(Box::from(text)),
+            Some("") => Shape::Any,
+            Some(head) if !head.contains('*') => Shape::Prefix(Box::from(head)),
+            _ => Shape::Segments(Box::from(text)),
+        };
+        Pattern { shape }
     }
 
     /// A `StringLike` pattern: `*` and `?` match anything, everything else literal (R48).
     pub fn string_like(text: &str) -> Pattern {
+        if !text.contains('?') {
+            return Pattern::crossing_stars(text);
+        }
         Pattern::from_toks(
             text.chars()
                 .map(|c| match c {
@@ -115,13 +169,20 @@ impl Pattern {
 
     /// A literal pattern (`StringEquals`, a substituted value).
     pub fn literal(text: &str) -> Pattern {
-        Pattern::from_toks(text.chars().map(Tok::Lit).collect())
+        Pattern {
+            shape: Shape::Exact(Box::from(text)),
+        }
     }
 
     /// A `Resource` pattern per R22: split on `:`; a `*` that ends a segment may cross `:`, any
     /// other `*` may not; `?` matches one non-`:` character in the first five segments and any
     /// character in the resource part.
     pub fn resource(text: &str) -> Pattern {
+        let bytes = text.as_bytes();
+        let crossing = |(i, _)| matches!(bytes.get(i + 1), None | Some(b':'));
+        if !text.contains('?') && text.match_indices('*').all(crossing) {
+            return Pattern::crossing_stars(text);
+        }
         Pattern::from_toks(resource_toks(text.chars().map(Ok), 0))
     }
 
@@ -130,17 +191,34 @@ impl Pattern {
         match sym {
             Sym::Known(s) => Pattern::resource(s),
             Sym::Partial(pieces) => {
-                let stream = pieces.iter().flat_map(|p| match p {
-                    Piece::Lit(l) => l.chars().map(Ok).collect::<Vec<_>>(),
-                    Piece::Hole(h) => vec![Err(hole_label(h))],
+                let stream = pieces.iter().flat_map(|p| {
+                    let (lit, hole) = match p {
+                        Piece::Lit(l) => (Some(l.chars().map(Ok)), None),
+                        Piece::Hole(h) => (None, Some(Err(hole_label(h)))),
+                    };
+                    lit.into_iter().flatten().chain(hole)
                 });
                 Pattern::from_toks(resource_toks(stream, 0))
             }
         }
     }
 
-    pub fn toks(&self) -> &[Tok] {
-        &self.toks
+    /// The tokens of the pattern (as [`Pattern::from_toks`] was given them).
+    pub fn to_toks(&self) -> Vec<Tok> {
+        match &self.shape {
+            Shape::Exact(s) => s.chars().map(Tok::Lit).collect(),
+            Shape::Any => vec![Tok::Star { cross: true }],
+            Shape::Prefix(s) => s
+                .chars()
+                .map(Tok::Lit)
+                .chain([Tok::Star { cross: true }])
+                .collect(),
+            Shape::Segments(s) => StrToks::new(s, true, false).collect(),
+            Shape::Glob { toks, len, .. } => {
+                let c = Compact::new(toks, *len);
+                (0..c.len()).filter_map(|j| c.get(j)).collect()
+            }
+        }
     }
 
     /// Whether the pattern is the literal `*` (R19/R20).
@@ -148,18 +226,21 @@ impl Pattern {
         matches!(self.shape, Shape::Any)
     }
 
+    fn has_hole(&self) -> bool {
+        matches!(self.shape, Shape::Glob { has_hole: true, .. })
+    }
+
     /// Matches a fully known string.
     pub fn matches(&self, text: &str) -> bool {
         match &self.shape {
-            Shape::Exact(s) => s == text,
+            Shape::Exact(s) => **s == *text,
             Shape::Any => true,
-            Shape::Glob { prefix, has_hole } => {
-                if *has_hole || !text.starts_with(prefix.as_str()) {
-                    return false;
-                }
-                let tail = &self.toks[prefix.chars().count()..];
-                let text_toks = text[prefix.len()..].chars().map(TextTok::Char);
-                nfa(tail, text_toks, Mode::Possible)
+            Shape::Prefix(p) => text.starts_with(&**p),
+            Shape::Segments(s) => segments_match(s, text),
+            Shape::Glob { has_hole: true, .. } => false,
+            Shape::Glob { toks, len, .. } => {
+                let text = text.chars().map(TextTok::Char);
+                tri(&Compact::new(toks, *len), false, text, false) == Tri::T
             }
         }
     }
@@ -167,8 +248,7 @@ impl Pattern {
     /// Three-valued match against a request string that may contain holes.
     pub fn matches_text(&self, text: &[TextTok]) -> Tri {
         let text_has_hole = text.iter().any(|t| matches!(t, TextTok::Hole { .. }));
-        let pattern_has_hole = matches!(self.shape, Shape::Glob { has_hole: true, .. });
-        if !text_has_hole && !pattern_has_hole {
+        if !text_has_hole && !self.has_hole() {
             let known: String = text
                 .iter()
                 .filter_map(|t| match t {
@@ -178,31 +258,78 @@ impl Pattern {
                 .collect();
             return Tri::from(self.matches(&known));
         }
-        self.matches_with_holes(text)
+        self.matches_with_holes(text.iter().copied())
     }
 
     /// [`Pattern::matches_text`] on a request string prepared once for many patterns.
     pub fn matches_request(&self, text: &RequestText) -> Tri {
-        let pattern_has_hole = matches!(self.shape, Shape::Glob { has_hole: true, .. });
-        match &text.known {
-            Some(known) if !pattern_has_hole => Tri::from(self.matches(known)),
-            _ => self.matches_with_holes(&text.toks),
+        match &text.repr {
+            Repr::Known(known) if self.has_hole() => {
+                self.matches_with_holes(known.chars().map(TextTok::Char))
+            }
+            Repr::Known(known) => Tri::from(self.matches(known)),
+            Repr::Holes(toks) => self.matches_with_holes(toks.iter().copied()),
         }
     }
 
     /// The three-valued match when the text or the pattern has a hole.
-    fn matches_with_holes(&self, text: &[TextTok]) -> Tri {
-        if matches!(self.shape, Shape::Any) {
-            return Tri::T;
+    fn matches_with_holes<I>(&self, text: I) -> Tri
+    where
+        I: Iterator<Item = TextTok> + Clone,
+    {
+        match &self.shape {
+            Shape::Any => Tri::T,
+            Shape::Exact(s) => str_tri(s, false, false, text),
+            Shape::Prefix(s) => str_tri(s, false, true, text),
+            Shape::Segments(s) => str_tri(s, true, false, text),
+            Shape::Glob {
+                toks,
+                len,
+                has_hole,
+            } => tri(&Compact::new(toks, *len), *has_hole, text, true),
         }
-        if nfa(&self.toks, text.iter().copied(), Mode::Certain) {
-            return Tri::T;
+    }
+}
+
+/// Whether every wildcard of the pattern being a crossing `*` (and none of its pieces a literal
+/// `*`), the text matches: the first piece is a prefix, the last a suffix, and the middle pieces
+/// occur in order in between (the leftmost occurrence of each is always the best choice).
+fn segments_match(pattern: &str, text: &str) -> bool {
+    let Some((head, last)) = pattern.rsplit_once('*') else {
+        return pattern == text;
+    };
+    let (first, middle) = match head.split_once('*') {
+        Some((first, middle)) => (first, Some(middle)),
+        None => (head, None),
+    };
+    let Some(mut rest) = text.strip_prefix(first).and_then(|r| r.strip_suffix(last)) else {
+        return false;
+    };
+    for piece in middle.into_iter().flat_map(|m| m.split('*')) {
+        match rest.find(piece).and_then(|i| rest.get(i + piece.len()..)) {
+            Some(r) => rest = r,
+            None => return false,
         }
-        if nfa(&self.toks, text.iter().copied(), Mode::Possible) {
-            Tri::U
-        } else {
-            Tri::F
-        }
+    }
+    true
+}
+
+/// The three-valued match of a string-held pattern: over its bytes when it is ASCII (nearly
+/// always), over decoded tokens otherwise.
+fn str_tri<I>(s: &str, stars: bool, trailing_star: bool, text: I) -> Tri
+where
+    I: Iterator<Item = TextTok> + Clone,
+{
+    if s.is_ascii() {
+        let src = AsciiToks {
+            bytes: s.as_bytes(),
+            stars,
+            trailing_star,
+        };
+        tri(&src, false, text, true)
+    } else {
+        let toks: Vec<Tok> = StrToks::new(s, stars, trailing_star).collect();
+        tri(toks.as_slice(), false, text, true)
     }
 }
 
@@ -212,13 +339,13 @@ fn resource_toks(
     stream: impl Iterator<Item = Result<char, u32>>,
     start_segment: usize,
 ) -> Vec<Tok> {
-    let chars: Vec<Result<char, u32>> = stream.collect();
     let mut segment = start_segment;
-    let mut out = Vec::with_capacity(chars.len());
-    for (i, c) in chars.iter().enumerate() {
+    let mut stream = stream.peekable();
+    let mut out = Vec::with_capacity(stream.size_hint().0);
+    while let Some(c) = stream.next() {
         match c {
             Err(label) => out.push(Tok::Hole {
-                label: *label,
+                label,
                 colon_free: segment < 5,
             }),
             Ok(':') => {
@@ -226,8 +353,7 @@ fn resource_toks(
                 out.push(Tok::Lit(':'));
             }
             Ok('*') => {
-                let next = chars.get(i + 1);
-                let ends_segment = matches!(next, None | Some(Ok(':')));
+                let ends_segment = matches!(stream.peek(), None | Some(Ok(':')));
                 out.push(Tok::Star {
                     cross: ends_segment,
                 });
@@ -235,41 +361,45 @@ fn resource_toks(
             Ok('?') => out.push(Tok::One {
                 cross: segment >= 5,
             }),
-            Ok(c) => out.push(Tok::Lit(*c)),
+            Ok(c) => out.push(Tok::Lit(c)),
         }
     }
     out
 }
 
-/// A request string prepared once per request: its tokens and, when it has no
-/// hole, the string itself (matched without the NFA where the pattern allows).
+/// A request string prepared once per request: the string itself when it has no hole (matched
+/// without the NFA where the pattern allows), its tokens otherwise.
 #[derive(Debug, Clone)]
-pub struct RequestText {
-    toks: Vec<TextTok>,
-    known: Option<String>,
+pub struct RequestText<'a> {
+    repr: Repr<'a>,
 }
 
-impl RequestText {
-    /// Prepares the request string of a resource.
-    pub fn new(sym: &Sym) -> RequestText {
-        let toks = resource_text(sym);
-        // Without a hole, the string itself (a `Partial` may hold only literal pieces).
-        let known = match sym {
-            Sym::Known(s) => Some(s.clone()),
-            Sym::Partial(_) => toks
-                .iter()
-                .map(|t| match t {
-                    TextTok::Char(c) => Some(*c),
-                    TextTok::Hole { .. } => None,
-                })
-                .collect(),
-        };
-        RequestText { toks, known }
-    }
+#[derive(Debug, Clone)]
+enum Repr<'a> {
+    Known(Cow<'a, str>),
+    Holes(Vec<TextTok>),
+}
 
-    /// The tokens of the request string.
-    pub fn toks(&self) -> &[TextTok] {
-        &self.toks
+impl<'a> RequestText<'a> {
+    /// Prepares the request string of a resource.
+    pub fn new(sym: &'a Sym) -> RequestText<'a> {
+        let repr = match sym {
+            Sym::Known(s) => Repr::Known(Cow::Borrowed(s)),
+            Sym::Partial(pieces) if pieces.iter().any(|p| matches!(p, Piece::Hole(_))) => {
+                Repr::Holes(resource_text(sym))
+            }
+            // A `Partial` may hold only literal pieces.
+            Sym::Partial(pieces) => Repr::Known(Cow::Owned(
+                pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Lit(l) => Some(&**l),
+                        Piece::Hole(_) => None,
+                    })
+                    .collect(),
+            )),
+        };
+        RequestText { repr }
     }
 }
 
@@ -306,6 +436,188 @@ pub fn resource_text(sym: &Sym) -> Vec<TextTok> {
     out
 }
 
+/// Random access to the tokens of a pattern, whatever its storage.
+trait Toks {
+    fn len(&self) -> usize;
+    fn get(&self, j: usize) -> Option<Tok>;
+}
+
+impl Toks for [Tok] {
+    fn len(&self) -> usize {
+        <[Tok]>::len(self)
+    }
+    fn get(&self, j: usize) -> Option<Tok> {
+        <[Tok]>::get(self, j).copied()
+    }
+}
+
+/// The tokens of an ASCII string-held pattern: each byte a literal, or a crossing `*` when
+/// `stars`; `trailing_star` adds a crossing `*` after the last byte.
+struct AsciiToks<'a> {
+    bytes: &'a [u8],
+    stars: bool,
+    trailing_star: bool,
+}
+
+impl Toks for AsciiToks<'_> {
+    fn len(&self) -> usize {
+        self.bytes.len() + usize::from(self.trailing_star)
+    }
+    fn get(&self, j: usize) -> Option<Tok> {
+        match self.bytes.get(j) {
+            Some(b'*') if self.stars => Some(Tok::Star { cross: true }),
+            Some(&b) => Some(Tok::Lit(char::from(b))),
+            None if j == self.bytes.len() && self.trailing_star => Some(Tok::Star { cross: true }),
+            None => None,
+        }
+    }
+}
+
+/// The tokens of a string-held pattern, decoded in order (see [`AsciiToks`]).
+struct StrToks<'a> {
+    chars: std::str::Chars<'a>,
+    stars: bool,
+    trailing_star: bool,
+}
+
+impl<'a> StrToks<'a> {
+    fn new(s: &'a str, stars: bool, trailing_star: bool) -> StrToks<'a> {
+        StrToks {
+            chars: s.chars(),
+            stars,
+            trailing_star,
+        }
+    }
+}
+
+impl Iterator for StrToks<'_> {
+    type Item = Tok;
+    fn next(&mut self) -> Option<Tok> {
+        match self.chars.next() {
+            Some('*') if self.stars => Some(Tok::Star { cross: true }),
+            Some(c) => Some(Tok::Lit(c)),
+            None if self.trailing_star => {
+                self.trailing_star = false;
+                Some(Tok::Star { cross: true })
+            }
+            None => None,
+        }
+    }
+}
+
+/// Tokens as one `u32` each: a character is itself (at most `0x10FFFF`), the four wildcards
+/// follow it, and a hole sets the top bit, bit 30 when colon-free, and numbers its label, which
+/// is stored after the tokens.
+struct Compact<'a> {
+    toks: &'a [u32],
+    len: usize,
+}
+
+const STAR: u32 = 0x11_0000;
+const STAR_CROSS: u32 = 0x11_0001;
+const ONE: u32 = 0x11_0002;
+const ONE_CROSS: u32 = 0x11_0003;
+const HOLE: u32 = 1 << 31;
+const HOLE_COLON_FREE: u32 = 1 << 30;
+const HOLE_INDEX: u32 = HOLE_COLON_FREE - 1;
+
+impl<'a> Compact<'a> {
+    fn new(toks: &'a [u32], len: u32) -> Compact<'a> {
+        Compact {
+            toks,
+            len: len as usize,
+        }
+    }
+
+    fn encode(toks: &[Tok]) -> Box<[u32]> {
+        let mut out = Vec::with_capacity(toks.len());
+        let mut labels = Vec::new();
+        for t in toks {
+            out.push(match *t {
+                Tok::Lit(c) => u32::from(c),
+                Tok::Star { cross: false } => STAR,
+                Tok::Star { cross: true } => STAR_CROSS,
+                Tok::One { cross: false } => ONE,
+                Tok::One { cross: true } => ONE_CROSS,
+                Tok::Hole { label, colon_free } => {
+                    let index = labels.len() as u32 & HOLE_INDEX;
+                    labels.push(label);
+                    HOLE | (if colon_free { HOLE_COLON_FREE } else { 0 }) | index
+                }
+            });
+        }
+        out.extend(labels);
+        out.into_boxed_slice()
+    }
+}
+
+impl Toks for Compact<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn get(&self, j: usize) -> Option<Tok> {
+        if j >= self.len {
+            return None;
+        }
+        let v = *self.toks.get(j)?;
+        Some(match v {
+            STAR => Tok::Star { cross: false },
+            STAR_CROSS => Tok::Star { cross: true },
+            ONE => Tok::One { cross: false },
+            ONE_CROSS => Tok::One { cross: true },
+            v if v & HOLE != 0 => Tok::Hole {
+                label: self
+                    .toks
+                    .get(self.len + (v & HOLE_INDEX) as usize)
+                    .copied()
+                    .unwrap_or(0),
+                colon_free: v & HOLE_COLON_FREE != 0,
+            },
+            v => Tok::Lit(char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        })
+    }
+}
+
+/// The three-valued match of pattern tokens against a text. The literal prefix of the pattern
+/// is compared first: until a wildcard or hole, the NFA has a single active position, so a
+/// known character that differs rejects at once, and the NFA starts after the prefix (or at
+/// the first text hole inside it). `text_holes` is false when the text surely has none.
+fn tri<S, I>(src: &S, src_has_hole: bool, mut text: I, text_holes: bool) -> Tri
+where
+    S: Toks + ?Sized,
+    I: Iterator<Item = TextTok> + Clone,
+{
+    let mut j = 0;
+    while let Some(Tok::Lit(p)) = src.get(j) {
+        let before = text.clone();
+        match text.next() {
+            Some(TextTok::Char(c)) if c == p => j += 1,
+            Some(TextTok::Hole { .. }) => {
+                text = before;
+                break;
+            }
+            _ => return Tri::F,
+        }
+    }
+    if j + 1 == src.len() && src.get(j) == Some(Tok::Star { cross: true }) {
+        // Only a crossing `*` is left: it takes the rest, whatever the holes hold.
+        return Tri::T;
+    }
+    let holes =
+        src_has_hole || (text_holes && text.clone().any(|t| matches!(t, TextTok::Hole { .. })));
+    if !holes {
+        // Without holes, "for every value" and "for some value" agree.
+        return Tri::from(nfa(src, j, text, Mode::Possible));
+    }
+    if nfa(src, j, text.clone(), Mode::Certain) {
+        Tri::T
+    } else if nfa(src, j, text, Mode::Possible) {
+        Tri::U
+    } else {
+        Tri::F
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     /// Some value of the holes matches (holes in the text may be anything).
@@ -317,37 +629,67 @@ enum Mode {
 /// How many words [`Bits`] holds without allocating (patterns of up to 255 tokens).
 const INLINE_WORDS: usize = 4;
 
+/// A set of pattern positions `0..=n`.
+trait PosSet {
+    fn with_len(n: usize) -> Self;
+    fn get(&self, i: usize) -> bool;
+    fn set(&mut self, i: usize);
+    fn clear(&mut self);
+    fn is_empty(&self) -> bool;
+    /// Calls `f` on every member, in increasing order.
+    fn for_each(&self, f: impl FnMut(usize));
+}
+
+/// The positions of a pattern of fewer than 64 tokens: one word.
+struct Word(u64);
+
+impl PosSet for Word {
+    fn with_len(_: usize) -> Word {
+        Word(0)
+    }
+    fn get(&self, i: usize) -> bool {
+        i < 64 && self.0 >> i & 1 == 1
+    }
+    fn set(&mut self, i: usize) {
+        if i < 64 {
+            self.0 |= 1 << i;
+        }
+    }
+    fn clear(&mut self) {
+        self.0 = 0;
+    }
+    fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+    fn for_each(&self, mut f: impl FnMut(usize)) {
+        let mut word = self.0;
+        while word != 0 {
+            f(word.trailing_zeros() as usize);
+            word &= word - 1;
+        }
+    }
+}
+
 /// A small bitset over pattern positions: inline for short patterns, on the heap otherwise.
 struct Bits {
     inline: [u64; INLINE_WORDS],
+    /// The number of words in use when the set fits `inline`.
+    used: usize,
     /// Empty when the set fits `inline`.
     heap: Vec<u64>,
 }
 
-impl Bits {
-    fn new(n: usize) -> Bits {
+impl PosSet for Bits {
+    fn with_len(n: usize) -> Bits {
         let words = n / 64 + 1;
         Bits {
             inline: [0; INLINE_WORDS],
+            used: words.min(INLINE_WORDS),
             heap: if words > INLINE_WORDS {
                 vec![0; words]
             } else {
                 Vec::new()
             },
-        }
-    }
-    fn words(&self) -> &[u64] {
-        if self.heap.is_empty() {
-            &self.inline
-        } else {
-            &self.heap
-        }
-    }
-    fn words_mut(&mut self) -> &mut [u64] {
-        if self.heap.is_empty() {
-            &mut self.inline
-        } else {
-            &mut self.heap
         }
     }
     fn get(&self, i: usize) -> bool {
@@ -366,91 +708,138 @@ impl Bits {
     fn is_empty(&self) -> bool {
         self.words().iter().all(|w| *w == 0)
     }
-}
-
-/// Adds the positions reachable by skipping stars (and, when only a possible match is
-/// asked for, pattern holes: they may match nothing).
-fn closure(toks: &[Tok], set: &mut Bits, mode: Mode) {
-    for (j, t) in toks.iter().enumerate() {
-        let skips = match t {
-            Tok::Star { .. } => true,
-            Tok::Hole { .. } => mode == Mode::Possible,
-            _ => false,
-        };
-        if set.get(j) && skips {
-            set.set(j + 1);
+    fn for_each(&self, mut f: impl FnMut(usize)) {
+        for (w, &word) in self.words().iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                f(w * 64 + word.trailing_zeros() as usize);
+                word &= word - 1;
+            }
         }
     }
 }
 
-/// Runs the pattern NFA over the text; true when the end of the pattern is reachable.
-fn nfa(toks: &[Tok], text: impl Iterator<Item = TextTok>, mode: Mode) -> bool {
-    let n = toks.len();
-    let mut cur = Bits::new(n + 1);
-    let mut next = Bits::new(n + 1);
-    cur.set(0);
-    closure(toks, &mut cur, mode);
+impl Bits {
+    fn words(&self) -> &[u64] {
+        if self.heap.is_empty() {
+            self.inline.get(..self.used).unwrap_or(&self.inline)
+        } else {
+            &self.heap
+        }
+    }
+    fn words_mut(&mut self) -> &mut [u64] {
+        if self.heap.is_empty() {
+            let used = self.used;
+            match self.inline.get_mut(..used) {
+                Some(w) => w,
+                None => &mut [],
+            }
+        } else {
+            &mut self.heap
+        }
+    }
+}
+
+/// Runs the NFA of the pattern tokens from position `base` on over the text; true when the end
+/// of the pattern is reachable. Each step visits only the active positions.
+fn nfa<S: Toks + ?Sized>(
+    src: &S,
+    base: usize,
+    text: impl Iterator<Item = TextTok>,
+    mode: Mode,
+) -> bool {
+    if src.len().saturating_sub(base) < 64 {
+        run_nfa::<Word, S>(src, base, text, mode)
+    } else {
+        run_nfa::<Bits, S>(src, base, text, mode)
+    }
+}
+
+/// [`nfa`] over a given kind of position set.
+fn run_nfa<P: PosSet, S: Toks + ?Sized>(
+    src: &S,
+    base: usize,
+    text: impl Iterator<Item = TextTok>,
+    mode: Mode,
+) -> bool {
+    let n = src.len().saturating_sub(base);
+    let tok = |j: usize| src.get(base + j);
+    // Adds a position and those reachable from it by skipping stars (and, when only a possible
+    // match is asked for, pattern holes: they may match nothing). A position already in the set
+    // brought its own skips with it.
+    let add = |set: &mut P, mut k: usize| {
+        while !set.get(k) {
+            set.set(k);
+            match tok(k) {
+                Some(Tok::Star { .. }) => k += 1,
+                Some(Tok::Hole { .. }) if mode == Mode::Possible => k += 1,
+                _ => break,
+            }
+        }
+    };
+    let mut cur = P::with_len(n + 1);
+    let mut next = P::with_len(n + 1);
+    add(&mut cur, 0);
     for t in text {
         next.clear();
         match t {
-            TextTok::Char(c) => {
-                for (j, tok) in toks.iter().enumerate() {
-                    if !cur.get(j) {
-                        continue;
-                    }
-                    match *tok {
-                        Tok::Lit(l) if l == c => next.set(j + 1),
-                        Tok::One { cross } if cross || c != ':' => next.set(j + 1),
-                        Tok::Star { cross } if cross || c != ':' => next.set(j),
-                        // An unknown pattern piece may contain anything, but not for certain.
-                        Tok::Hole { colon_free, .. }
-                            if mode == Mode::Possible && !(colon_free && c == ':') =>
-                        {
-                            next.set(j);
-                        }
-                        _ => {}
-                    }
+            TextTok::Char(c) => cur.for_each(|j| match tok(j) {
+                Some(Tok::Lit(l)) if l == c => add(&mut next, j + 1),
+                Some(Tok::One { cross }) if cross || c != ':' => add(&mut next, j + 1),
+                Some(Tok::Star { cross }) if cross || c != ':' => add(&mut next, j),
+                // An unknown pattern piece may contain anything, but not for certain.
+                Some(Tok::Hole { colon_free, .. })
+                    if mode == Mode::Possible && !(colon_free && c == ':') =>
+                {
+                    add(&mut next, j);
                 }
-            }
+                _ => {}
+            }),
             TextTok::Hole { colon_free, label } => match mode {
-                Mode::Certain => {
-                    for (j, tok) in toks.iter().enumerate() {
-                        if !cur.get(j) {
-                            continue;
-                        }
-                        match *tok {
-                            Tok::Star { cross } if cross || colon_free => next.set(j),
-                            // The same unknown value on both sides.
-                            Tok::Hole { label: l, .. } if l == label && l != 0 => next.set(j + 1),
-                            _ => {}
-                        }
+                Mode::Certain => cur.for_each(|j| match tok(j) {
+                    Some(Tok::Star { cross }) if cross || colon_free => add(&mut next, j),
+                    // The same unknown value on both sides.
+                    Some(Tok::Hole { label: l, .. }) if l == label && l != 0 => {
+                        add(&mut next, j + 1);
                     }
-                }
+                    _ => {}
+                }),
                 Mode::Possible => {
                     // The hole may produce any string (without `:` when colon-free): every
-                    // position up to the next literal `:` stays reachable.
-                    let mut reaching = false;
-                    for j in 0..=n {
-                        if cur.get(j) {
-                            reaching = true;
+                    // position from an active one up to the next literal `:` becomes reachable.
+                    let mut filled = 0usize;
+                    cur.for_each(|j| {
+                        if j < filled {
+                            return;
                         }
-                        if reaching {
-                            next.set(j);
+                        let mut k = j;
+                        loop {
+                            add(&mut next, k);
+                            if k >= n || (colon_free && tok(k) == Some(Tok::Lit(':'))) {
+                                break;
+                            }
+                            k += 1;
                         }
-                        if colon_free && matches!(toks.get(j), Some(Tok::Lit(':'))) {
-                            reaching = false;
-                        }
-                    }
+                        filled = k + 1;
+                    });
                 }
             },
         }
-        closure(toks, &mut next, mode);
         std::mem::swap(&mut cur, &mut next);
         if cur.is_empty() {
             return false;
         }
     }
     cur.get(n)
+}
+
+/// Whether pattern tokens match a fully known string, as [`Pattern::matches`] of
+/// [`Pattern::from_toks`] would say, without compiling them.
+pub fn toks_match(toks: &[Tok], text: &str) -> bool {
+    if toks.iter().any(|t| matches!(t, Tok::Hole { .. })) {
+        return false;
+    }
+    tri(toks, false, text.chars().map(TextTok::Char), false) == Tri::T
 }
 
 /// Case-insensitive glob with only `*` and `?`, iterative two-pointer with one backtrack point.
@@ -537,7 +926,7 @@ pub fn arn_like_toks(toks: &[Tok], value: &str) -> bool {
     for _ in 0..6 {
         match (p.next(), v.next()) {
             (Some(ps), Some(vs)) => {
-                if !Pattern::from_toks(ps.to_vec()).matches(vs) {
+                if !toks_match(ps, vs) {
                     return false;
                 }
             }
@@ -782,5 +1171,203 @@ mod tests {
             pat.matches_text(&resource_text(&"arn:aws:ssm:::b/k".into())),
             Tri::F
         );
+    }
+
+    fn lit_sym(pieces: &[(&str, bool)]) -> Sym {
+        Sym::Partial(
+            pieces
+                .iter()
+                .map(|(s, hole)| {
+                    if *hole {
+                        Piece::Hole((*s).into())
+                    } else {
+                        Piece::Lit((*s).into())
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn shapes_are_chosen_by_wildcards() {
+        let shape = |p: &str| Pattern::resource(p).shape;
+        assert!(matches!(
+            shape("arn:aws:ssm:r:1:parameter/a"),
+            Shape::Exact(_)
+        ));
+        assert!(matches!(shape("*"), Shape::Any));
+        assert!(matches!(
+            shape("arn:aws:logs:r:1:log-group:/ecs/a:*"),
+            Shape::Prefix(_)
+        ));
+        assert!(matches!(
+            shape("arn:aws:logs:*:1:log-group:/ecs/a:*"),
+            Shape::Segments(_)
+        ));
+        assert!(matches!(
+            shape("arn:aws:logs:r:1:log-group:/ecs/*"),
+            Shape::Prefix(_)
+        ));
+        // A `*` inside a segment may not cross `:`; `?` needs the NFA too.
+        assert!(matches!(
+            shape("arn:aws:logs:r:1:log-group:/e*s/a"),
+            Shape::Glob { .. }
+        ));
+        assert!(matches!(
+            shape("arn:aws:sm:r:1:secret:db-??????"),
+            Shape::Glob { .. }
+        ));
+        assert!(matches!(
+            Pattern::resource_sym(&lit_sym(&[("arn:aws:s3:::", false), ("B", true)])).shape,
+            Shape::Glob { has_hole: true, .. }
+        ));
+        // A literal `*` (a substituted value) is never read back as a wildcard.
+        let toks = vec![Tok::Lit('*'), Tok::Star { cross: true }, Tok::Lit('a')];
+        let p = Pattern::from_toks(toks.clone());
+        assert!(matches!(p.shape, Shape::Glob { .. }));
+        assert_eq!(p.to_toks(), toks);
+        assert!(p.matches("*xa") && !p.matches("xa"));
+        let p = Pattern::from_toks(vec![Tok::Lit('*'), Tok::Star { cross: true }]);
+        assert!(matches!(p.shape, Shape::Prefix(_)));
+        assert!(p.matches("*x") && !p.matches("x*"));
+    }
+
+    #[test]
+    fn compiled_patterns_are_small() {
+        assert!(std::mem::size_of::<Pattern>() <= 24);
+        assert_eq!(
+            std::mem::size_of::<Option<Pattern>>(),
+            std::mem::size_of::<Pattern>()
+        );
+        let Shape::Glob { toks, len, .. } = Pattern::resource_sym(&lit_sym(&[
+            ("arn:aws:sm:r:1:secret:", false),
+            ("N", true),
+            ("-??????", false),
+        ]))
+        .shape
+        else {
+            panic!("a pattern with `?` and a hole needs the NFA");
+        };
+        // One `u32` per token, and the label of the one hole after them.
+        assert_eq!(toks.len(), len as usize + 1);
+        assert_eq!(toks.last(), Some(&hole_label("N")));
+    }
+
+    #[test]
+    fn prefix_shape_with_and_without_holes() {
+        let p = Pattern::resource("arn:aws:logs:us-east-1:1:log-group:/ecs/app1:*");
+        assert!(p.matches("arn:aws:logs:us-east-1:1:log-group:/ecs/app1:log-stream:x"));
+        assert!(p.matches("arn:aws:logs:us-east-1:1:log-group:/ecs/app1:"));
+        assert!(!p.matches("arn:aws:logs:us-east-1:1:log-group:/ecs/app1"));
+        assert!(!p.matches("arn:aws:logs:us-east-1:1:log-group:/ecs/app10:x"));
+        let req = |pieces: &[(&str, bool)]| p.matches_request(&RequestText::new(&lit_sym(pieces)));
+        // The hot case: a hole after the shared prefix.
+        let stream = "arn:aws:logs:us-east-1:1:log-group:/ecs/app1:log-stream:c1/c1/";
+        assert_eq!(req(&[(stream, false), ("Task", true)]), Tri::T);
+        // A known character that differs rejects at once, hole or not.
+        assert_eq!(
+            req(&[
+                ("arn:aws:logs:us-east-1:1:log-group:/ecs/app2:", false),
+                ("T", true)
+            ]),
+            Tri::F
+        );
+        // A hole inside the prefix: the NFA decides from there.
+        assert_eq!(
+            req(&[
+                ("arn:aws:logs:", false),
+                ("Region", true),
+                (":1:log-group:/ecs/app1:x", false)
+            ]),
+            Tri::U
+        );
+        assert_eq!(
+            req(&[
+                ("arn:aws:logs:", false),
+                ("Region", true),
+                (":2:log-group:/ecs/app1:x", false)
+            ]),
+            Tri::F
+        );
+        // The text ends inside the prefix.
+        assert_eq!(
+            req(&[("arn:aws:logs:us-east-1:1:", false), ("G", true)]),
+            Tri::U
+        );
+        assert_eq!(
+            req(&[("arn:aws:logs:us-east-1:1:log-group:/ecs/app1", false)]),
+            Tri::F
+        );
+    }
+
+    #[test]
+    fn segment_shape_searches_pieces_in_order() {
+        let p = Pattern::resource("arn:aws:logs:*:1:log-group:/ecs/app:*");
+        assert!(p.matches("arn:aws:logs:us-east-1:1:log-group:/ecs/app:log-stream:x"));
+        assert!(p.matches("arn:aws:logs::1:log-group:/ecs/app:"));
+        assert!(!p.matches("arn:aws:logs:us-east-1:2:log-group:/ecs/app:x"));
+        let p = Pattern::string_like("a*ab*b");
+        assert!(p.matches("aabb") && p.matches("aaabbb") && p.matches("aabab"));
+        // Prefix and suffix may not overlap; a middle piece may not reach into the suffix.
+        assert!(!p.matches("aab") && !p.matches("abb") && !p.matches("aabba"));
+        let p = Pattern::string_like("*:*:*");
+        assert!(p.matches("::") && p.matches("a:b:c:d") && !p.matches("a:b"));
+        let p = Pattern::string_like("**");
+        assert!(matches!(p.shape, Shape::Segments(_)));
+        assert!(p.matches("") && p.matches("x"));
+        let text = resource_text(&lit_sym(&[
+            ("arn:aws:logs:", false),
+            ("R", true),
+            (":1:log-group:/ecs/app:s", false),
+        ]));
+        assert_eq!(
+            Pattern::resource("arn:aws:logs:*:1:log-group:/ecs/app:*").matches_text(&text),
+            Tri::T
+        );
+    }
+
+    #[test]
+    fn exact_shape_with_holes_in_the_text() {
+        let p = Pattern::resource("arn:aws:s3:::b/k");
+        let tri = |pieces: &[(&str, bool)]| p.matches_text(&resource_text(&lit_sym(pieces)));
+        assert_eq!(tri(&[("arn:aws:s3:::b/k", false), ("H", true)]), Tri::U);
+        assert_eq!(
+            tri(&[("arn:aws:s3:::", false), ("H", true), ("/k", false)]),
+            Tri::U
+        );
+        assert_eq!(
+            tri(&[("arn:aws:s3:::", false), ("H", true), ("/j", false)]),
+            Tri::F
+        );
+        // Non-ASCII patterns take decoded tokens instead of bytes.
+        let p = Pattern::resource("arn:aws:s3:::bé/*");
+        let text = resource_text(&lit_sym(&[
+            ("arn:aws:s3:::", false),
+            ("H", true),
+            ("é/k", false),
+        ]));
+        assert_eq!(p.matches_text(&text), Tri::U);
+    }
+
+    #[test]
+    fn labelled_holes_on_both_sides_match_for_certain() {
+        let p = Pattern::resource_sym(&lit_sym(&[
+            ("arn:aws:secretsmanager:r:1:secret:", false),
+            ("${Name}", true),
+            ("-??????", false),
+        ]));
+        let same = resource_text(&lit_sym(&[
+            ("arn:aws:secretsmanager:r:1:secret:", false),
+            ("${Name}", true),
+            ("-AbCdEf", false),
+        ]));
+        assert_eq!(p.matches_text(&same), Tri::T);
+        let other = resource_text(&lit_sym(&[
+            ("arn:aws:secretsmanager:r:1:secret:", false),
+            ("${Other}", true),
+            ("-AbCdEf", false),
+        ]));
+        assert_eq!(p.matches_text(&other), Tri::U);
+        assert!(!p.matches("arn:aws:secretsmanager:r:1:secret:x-AbCdEf"));
     }
 }
