@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use super::eval::{Context, KeyState};
-use super::matcher::{Pattern, Tok, arn_like_toks};
+use super::matcher::{Tok, arn_like_toks, toks_match};
 use super::variables::{TplPiece, parse_template};
 use super::{Tri, Unknowns};
 use crate::model::Sym;
@@ -188,7 +188,7 @@ fn value_matches(
             Resolved::Unknown => return Tri::U,
         };
         let m = match kind {
-            OpKind::StringLike => Pattern::from_toks(toks).matches(value),
+            OpKind::StringLike => toks_match(&toks, value),
             OpKind::ArnLike => arn_like_toks(&toks, value),
             OpKind::StringEqualsIgnoreCase => {
                 toks_literal(&toks).to_lowercase() == value.to_lowercase()
