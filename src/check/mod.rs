@@ -37,6 +37,23 @@ pub struct Settings {
 
 /// Runs every check over the candidates.
 pub fn run(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb) {
+    let (report, db, _leftovers) = run_keeping(candidates, settings);
+    (report, db)
+}
+
+/// What a run has built besides its report: the loaded inputs, the roles and
+/// the per-task results. Dropping it frees every policy and task definition one
+/// allocation at a time (a tenth of the time of a large run), which a process
+/// about to exit can skip with `std::mem::forget`.
+#[derive(Debug)]
+pub struct Leftovers {
+    _world: load::World,
+    _roles: roles::RoleSets,
+    _tasks: permissions::TaskResults,
+}
+
+/// [`run`], handing back what the run built instead of dropping it.
+pub fn run_keeping(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb, Leftovers) {
     let opts = load::LoadOptions {
         region: settings.region.clone(),
         account: settings.account.clone(),
@@ -68,5 +85,10 @@ pub fn run(candidates: &[Candidate], settings: &Settings) -> (Report, SourceDb) 
     suppress::apply(&mut report, &mut world, settings);
     let db = std::mem::take(&mut world.db);
     report.sort(&db);
-    (report, db)
+    let leftovers = Leftovers {
+        _world: world,
+        _roles: roles,
+        _tasks: tasks,
+    };
+    (report, db, leftovers)
 }
