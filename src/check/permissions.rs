@@ -3,7 +3,7 @@
 //! evaluated against its execution role, and what is not certainly allowed
 //! becomes a finding at the field that needs it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::{Decision, Diagnostic, Loc, Missing, Report, Reporter};
 use crate::iam::{Context, Evaluation, KeyPolicy, KeyState, Layers, Matched, Request, evaluate};
@@ -13,8 +13,9 @@ use crate::model::policy::{Effect, Policy, Statement};
 use crate::model::role::{arn_account, arn_region};
 use crate::model::task::TaskDefinition;
 use crate::needs::{Need, NeedsContext, Softening, execution_role_required, needs};
-use crate::parse::Piece;
+use crate::parse::{Piece, Span};
 use crate::rules::Rule;
+use crate::source::FileId;
 
 use super::Settings;
 use super::load::{TaskSource, World};
@@ -963,14 +964,21 @@ pub fn pin_opaque_pointers(report: &mut Report, world: &World) {
     if world.opaque.is_empty() {
         return;
     }
-    let pin =
-        |loc: &mut Loc| {
-            if let Some((_, _, p)) = world.opaque.iter().find(|(f, s, _)| {
-                *f == loc.file && s.start <= loc.span.start && loc.span.end <= s.end
-            }) {
-                loc.pointer.clone_from(p);
-            }
-        };
+    // The regions of each file, in input order (the first one that holds a location wins):
+    // a run has a few per plan, and scanning all of them per location was quadratic.
+    let mut by_file: HashMap<FileId, Vec<(Span, &String)>> = HashMap::new();
+    for (f, s, p) in &world.opaque {
+        by_file.entry(*f).or_default().push((*s, p));
+    }
+    let pin = |loc: &mut Loc| {
+        if let Some((_, p)) = by_file.get(&loc.file).and_then(|regions| {
+            regions
+                .iter()
+                .find(|(s, _)| s.start <= loc.span.start && loc.span.end <= s.end)
+        }) {
+            loc.pointer.clone_from(p);
+        }
+    };
     for d in &mut report.diagnostics {
         pin(&mut d.primary);
         for r in &mut d.related {

@@ -257,10 +257,24 @@ pub fn apply(report: &mut Report, world: &mut World, settings: &Settings) {
         return;
     }
     let db = &world.db;
+    // Suppressions tied to a file are tried only on that file's findings (a run
+    // over thousands of templates has thousands of them).
+    let mut global: Vec<usize> = Vec::new();
+    let mut by_file: std::collections::HashMap<FileId, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, s) in all.iter().enumerate() {
+        match s.file {
+            Some(f) => by_file.entry(f).or_default().push(i),
+            None => global.push(i),
+        }
+    }
     report.diagnostics.retain(|d| {
         let mut suppressed = false;
-        for s in &mut all {
-            if s.matches(d, db) {
+        let own = by_file.get(&d.primary.file).map_or(&[][..], Vec::as_slice);
+        for &i in global.iter().chain(own) {
+            if let Some(s) = all.get_mut(i)
+                && s.matches(d, db)
+            {
                 s.used = true;
                 suppressed = true;
             }
