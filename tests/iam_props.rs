@@ -89,16 +89,7 @@ proptest! {
 
     #[test]
     fn string_like_agrees_with_regex(p in "[ab:*?]{0,10}", t in "[ab:]{0,12}") {
-        let mut re = String::from("(?s)^");
-        for c in p.chars() {
-            match c {
-                '*' => re.push_str(".*"),
-                '?' => re.push('.'),
-                c => re.push_str(&regex::escape(&c.to_string())),
-            }
-        }
-        re.push('$');
-        prop_assert_eq!(Pattern::string_like(&p).matches(&t), regex::Regex::new(&re).unwrap().is_match(&t));
+        prop_assert_eq!(Pattern::string_like(&p).matches(&t), glob_reference(&p, &t));
     }
 }
 
@@ -289,18 +280,21 @@ fn arn_like_reference(pattern: &str, value: &str) -> bool {
     if p.len() != 6 || v.len() != 6 {
         return false;
     }
-    p.iter().zip(&v).all(|(p, v)| {
-        let mut re = String::from("(?s)^");
-        for c in p.chars() {
-            match c {
-                '*' => re.push_str(".*"),
-                '?' => re.push('.'),
-                c => re.push_str(&regex::escape(&c.to_string())),
-            }
+    p.iter().zip(&v).all(|(p, v)| glob_reference(p, v))
+}
+
+/// `*` any string, `?` any one character, everything else literal (StringLike, R48).
+fn glob_reference(pattern: &str, text: &str) -> bool {
+    let mut re = String::from("(?s)^");
+    for c in pattern.chars() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            c => re.push_str(&regex::escape(&c.to_string())),
         }
-        re.push('$');
-        regex::Regex::new(&re).unwrap().is_match(v)
-    })
+    }
+    re.push('$');
+    regex::Regex::new(&re).unwrap().is_match(text)
 }
 
 proptest! {
