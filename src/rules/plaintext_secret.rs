@@ -4,6 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Reporter};
 use crate::model::task::{EnvVar, TaskDefinition};
+use crate::parse::Span;
 use crate::rules::Rule;
 use crate::source::{FileId, SourceDb, SourceFile};
 
@@ -197,8 +198,20 @@ pub fn redact_sources(diagnostics: &[Diagnostic], db: &SourceDb) -> Option<Sourc
     let mut out = SourceDb::new();
     let mut id = 0u32;
     while let Some(file) = db.get(FileId(id)) {
+        let own: Vec<Span> = spans
+            .iter()
+            .filter(|(f, _)| *f == FileId(id))
+            .map(|(_, s)| *s)
+            .collect();
+        // Nothing to mask, or a text that cannot be shown (changed since it was read,
+        // so no snippet of it is shown either): the file as it is, not read again.
+        if own.is_empty() || !file.has_text() {
+            out.push(file.clone());
+            id += 1;
+            continue;
+        }
         let mut bytes = file.text().as_bytes().to_vec();
-        for (_, span) in spans.iter().filter(|(f, _)| *f == FileId(id)) {
+        for span in &own {
             let (start, end) = (span.start as usize, (span.end as usize).min(bytes.len()));
             let Some(value) = bytes.get_mut(start..end) else {
                 continue;
