@@ -126,6 +126,24 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding with only its rule, severity, place and message.
+    pub fn new(rule: Rule, severity: Severity, primary: Loc, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity,
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            help: None,
+            task_definition: None,
+            container: None,
+            role: None,
+            missing: Vec::new(),
+            fix: None,
+            logical: None,
+        }
+    }
+
     pub fn with_related(&mut self, loc: Option<Loc>, message: impl Into<String>) -> &mut Self {
         self.related.push(Related {
             loc,
@@ -228,20 +246,7 @@ impl<'s> Reporter<'s> {
         primary: Loc,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let diagnostic = Diagnostic {
-            rule,
-            severity: self.settings.severity(rule),
-            message: message.into(),
-            primary,
-            related: Vec::new(),
-            help: None,
-            task_definition: None,
-            container: None,
-            role: None,
-            missing: Vec::new(),
-            fix: None,
-            logical: None,
-        };
+        let diagnostic = Diagnostic::new(rule, self.settings.severity(rule), primary, message);
         if self.settings.is_enabled(rule) {
             self.diagnostics.push(diagnostic);
             let last = self.diagnostics.len() - 1;

@@ -48,20 +48,7 @@ fn span_of(text: &str, needle: &str, nth: usize) -> Span {
 }
 
 fn diagnostic(rule: Rule, severity: Severity, primary: Loc, message: &str) -> Diagnostic {
-    Diagnostic {
-        rule,
-        severity,
-        message: message.to_string(),
-        primary,
-        related: Vec::new(),
-        help: None,
-        task_definition: None,
-        container: None,
-        role: None,
-        missing: Vec::new(),
-        fix: None,
-        logical: None,
-    }
+    Diagnostic::new(rule, severity, primary, message)
 }
 
 /// Builds the report with the task definition preceded by `shift` blank lines.

@@ -237,8 +237,6 @@ fn report(reporter: &mut Reporter<'_>, at: Loc, message: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::RuleSettings;
-    use crate::source::SourceDb;
 
     fn known(s: &str) -> Sym {
         Sym::Known(s.to_string())
@@ -284,18 +282,7 @@ mod tests {
     }
 
     fn run(doc: &str, used: &[(&str, &str)]) -> Vec<(String, String)> {
-        let mut db = SourceDb::default();
-        let file = db.add("p.json", doc);
-        let node = crate::parse::json::parse(doc).unwrap();
-        let policy = crate::model::policy::load_policy(&node, Some(file), "", "p.json", None);
-        let settings = RuleSettings::default();
-        let mut reporter = Reporter::new(&settings);
-        check_policy(&policy, used, &mut reporter);
-        reporter
-            .into_diagnostics()
-            .into_iter()
-            .map(|d| (d.primary.pointer, d.message))
-            .collect()
+        crate::rules::testing::policy_findings(doc, true, |p, r| check_policy(p, used, r))
     }
 
     fn pointers(found: &[(String, String)]) -> Vec<&str> {

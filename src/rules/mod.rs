@@ -131,3 +131,33 @@ impl std::fmt::Display for Rule {
         f.write_str(self.code())
     }
 }
+
+/// What the policy rules' unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::diagnostic::{Reporter, RuleSettings};
+    use crate::model::policy::Policy;
+    use crate::source::SourceDb;
+
+    /// Loads `doc` as a policy (read from a file `p.json` when `from_file`), runs
+    /// `check` on it and returns each finding as (pointer, message).
+    pub(crate) fn policy_findings(
+        doc: &str,
+        from_file: bool,
+        check: impl FnOnce(&Policy, &mut Reporter<'_>),
+    ) -> Vec<(String, String)> {
+        let mut db = SourceDb::default();
+        let file = db.add("p.json", doc);
+        let node = crate::parse::json::parse(doc).unwrap();
+        let policy =
+            crate::model::policy::load_policy(&node, from_file.then_some(file), "", "p.json", None);
+        let settings = RuleSettings::default();
+        let mut reporter = Reporter::new(&settings);
+        check(&policy, &mut reporter);
+        reporter
+            .into_diagnostics()
+            .into_iter()
+            .map(|d| (d.primary.pointer, d.message))
+            .collect()
+    }
+}

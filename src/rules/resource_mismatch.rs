@@ -134,8 +134,6 @@ pub fn check_policy(policy: &Policy, reporter: &mut Reporter<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::RuleSettings;
-    use crate::source::SourceDb;
 
     fn res(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_string()).collect()
@@ -180,18 +178,7 @@ mod tests {
     }
 
     fn run(doc: &str) -> Vec<(String, String)> {
-        let mut db = SourceDb::default();
-        let file = db.add("p.json", doc);
-        let node = crate::parse::json::parse(doc).unwrap();
-        let policy = crate::model::policy::load_policy(&node, Some(file), "", "p.json", None);
-        let settings = RuleSettings::default();
-        let mut reporter = Reporter::new(&settings);
-        check_policy(&policy, &mut reporter);
-        reporter
-            .into_diagnostics()
-            .into_iter()
-            .map(|d| (d.primary.pointer, d.message))
-            .collect()
+        crate::rules::testing::policy_findings(doc, true, check_policy)
     }
 
     #[test]
