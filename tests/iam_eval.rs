@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used)] // test helpers
 
 use ecslint::diagnostic::Decision;
-use ecslint::iam::{Context, KeyPolicy, KeyState, Layers, Request, evaluate};
+use ecslint::iam::{Context, Evaluation, KeyPolicy, KeyState, Layers, Request, evaluate};
 use ecslint::model::Sym;
 use ecslint::model::policy::{Policy, load_policy};
 use ecslint::parse::{Piece, json};
@@ -17,7 +17,8 @@ fn stmt(body: &str) -> Policy {
     ))
 }
 
-fn decide_ctx(policies: &[&Policy], action: &str, resource: &str, ctx: &Context) -> Decision {
+/// Evaluates against identity policies only.
+fn evaluate_ctx(policies: &[&Policy], action: &str, resource: &str, ctx: &Context) -> Evaluation {
     let res = Sym::from(resource);
     evaluate(
         &Layers {
@@ -30,7 +31,10 @@ fn decide_ctx(policies: &[&Policy], action: &str, resource: &str, ctx: &Context)
             context: ctx,
         },
     )
-    .decision
+}
+
+fn decide_ctx(policies: &[&Policy], action: &str, resource: &str, ctx: &Context) -> Decision {
+    evaluate_ctx(policies, action, resource, ctx).decision
 }
 
 fn decide(policies: &[&Policy], action: &str, resource: &str) -> Decision {
@@ -981,18 +985,11 @@ fn r61_username_absent_for_roles() {
 #[test]
 fn r62_unknown_key_gives_conditional() {
     let p = cond("StringEquals", "aws:SourceVpc", r#""v""#);
-    let res = Sym::from(REPO);
-    let c = Context::unknown_by_default();
-    let e = evaluate(
-        &Layers {
-            identity: &[&p],
-            ..Layers::default()
-        },
-        &Request {
-            action: "ecr:BatchGetImage",
-            resource: &res,
-            context: &c,
-        },
+    let e = evaluate_ctx(
+        &[&p],
+        "ecr:BatchGetImage",
+        REPO,
+        &Context::unknown_by_default(),
     );
     assert_eq!(e.decision, Conditional);
     assert_eq!(e.unknowns.keys, vec!["aws:SourceVpc".to_string()]);
@@ -1086,18 +1083,11 @@ fn r64_holes_in_resources_are_never_definite() {
 fn r64_presence_makes_statement_unknown() {
     let mut p = stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
     p.statements[0].presence = Some("Fn::If IsProd".into());
-    let res = Sym::from(REPO);
-    let c = Context::absent_by_default();
-    let e = evaluate(
-        &Layers {
-            identity: &[&p],
-            ..Layers::default()
-        },
-        &Request {
-            action: "ecr:BatchGetImage",
-            resource: &res,
-            context: &c,
-        },
+    let e = evaluate_ctx(
+        &[&p],
+        "ecr:BatchGetImage",
+        REPO,
+        &Context::absent_by_default(),
     );
     assert_eq!(e.decision, Conditional);
     assert_eq!(e.unknowns.presence, vec!["Fn::If IsProd".to_string()]);
