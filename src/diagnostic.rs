@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::parse::Span;
+use crate::parse::{Pointer, Span};
 use crate::rules::Rule;
 use crate::source::FileId;
 
@@ -42,16 +42,17 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// A place in a source file: byte span plus the RFC 6901 pointer of the value there.
+/// A place in a source file: byte span plus the RFC 6901 pointer of the value there
+/// (compact: see [`Pointer`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Loc {
     pub file: FileId,
     pub span: Span,
-    pub pointer: String,
+    pub pointer: Pointer,
 }
 
 impl Loc {
-    pub fn new(file: FileId, span: Span, pointer: impl Into<String>) -> Self {
+    pub fn new(file: FileId, span: Span, pointer: impl Into<Pointer>) -> Self {
         Self {
             file,
             span,

@@ -1049,7 +1049,7 @@ mod tests {
                     n.action,
                     n.resource.to_string(),
                     n.grant.clone(),
-                    n.origin.pointer.clone(),
+                    n.origin.pointer.as_string(),
                 )
             })
             .collect()
@@ -1069,7 +1069,7 @@ mod tests {
         diags
             .iter()
             .filter(|d| d.rule == Rule::InvalidInput)
-            .map(|d| (d.primary.pointer.clone(), d.message.clone()))
+            .map(|d| (d.primary.pointer.as_string(), d.message.clone()))
             .collect()
     }
 
@@ -1249,7 +1249,7 @@ mod tests {
                 format!(r#"{{"containerDefinitions":[{{"name":"a","image":"nginx",{fields}}}]}}"#);
             let (td, _) = load(&src, Style::Api);
             assert_eq!(
-                execution_role_required(&td).map(|r| r.feature.pointer),
+                execution_role_required(&td).map(|r| r.feature.pointer.as_string()),
                 want.map(str::to_string),
                 "{fields}"
             );

@@ -32,7 +32,7 @@ impl Key {
         Key {
             code: d.rule.code().to_string(),
             file: db.name(d.primary.file).to_string(),
-            pointer: d.primary.pointer.clone(),
+            pointer: d.primary.pointer.as_string(),
             missing,
         }
     }

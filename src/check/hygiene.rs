@@ -39,7 +39,7 @@ type PolicyKey = (String, String);
 
 fn key(db: &SourceDb, p: &Policy) -> Option<PolicyKey> {
     p.source
-        .map(|f| (db.name(f).to_string(), p.pointer.clone()))
+        .map(|f| (db.name(f).to_string(), p.pointer.as_string()))
 }
 
 /// What the task definitions using one execution role need.
@@ -166,7 +166,7 @@ impl TaskResults {
         entry.policies.extend(
             role.identity
                 .iter()
-                .filter_map(|p| p.source.map(|f| (f, p.pointer.clone()))),
+                .filter_map(|p| p.source.map(|f| (f, p.pointer.as_string()))),
         );
         for n in needs {
             entry.reads_secrets |= matches!(

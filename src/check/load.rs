@@ -258,7 +258,7 @@ fn contribute(
                     .get("family")
                     .and_then(Node::as_str)
                     .map_or_else(|| read.name.to_string(), str::to_string);
-                let task = TaskDefinition::load(&node, file, &pointer, Style::Api, &mut reporter);
+                let task = TaskDefinition::load(&node, file, &*pointer, Style::Api, &mut reporter);
                 out.tasks.push(TaskSource {
                     file,
                     execution_role: link_from_node(
@@ -301,7 +301,7 @@ fn contribute(
                 let typed = TaskDefinition::load(
                     &task.properties,
                     file,
-                    &task.pointer,
+                    &*task.pointer,
                     Style::CloudFormation,
                     &mut reporter,
                 );
@@ -335,13 +335,18 @@ fn contribute(
                 let mut typed = TaskDefinition::load(
                     &task.values,
                     file,
-                    &task.pointer,
+                    &*task.pointer,
                     Style::Terraform,
                     &mut reporter,
                 );
                 if let (Some(node), Some(pointer)) = (&task.containers, &task.containers_pointer) {
-                    typed.containers =
-                        TaskDefinition::load_containers(node, file, pointer, None, &mut reporter);
+                    typed.containers = TaskDefinition::load_containers(
+                        node,
+                        file,
+                        &**pointer,
+                        None,
+                        &mut reporter,
+                    );
                 }
                 out.tasks.push(TaskSource {
                     file,

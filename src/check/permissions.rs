@@ -13,7 +13,7 @@ use crate::model::policy::{Effect, Policy, Statement};
 use crate::model::role::{arn_account, arn_region};
 use crate::model::task::TaskDefinition;
 use crate::needs::{Need, NeedsContext, Softening, execution_role_required, needs};
-use crate::parse::{Piece, Span};
+use crate::parse::{Piece, Pointer, Span};
 use crate::rules::Rule;
 use crate::source::FileId;
 
@@ -966,9 +966,9 @@ pub fn pin_opaque_pointers(report: &mut Report, world: &World) {
     }
     // The regions of each file, in input order (the first one that holds a location wins):
     // a run has a few per plan, and scanning all of them per location was quadratic.
-    let mut by_file: HashMap<FileId, Vec<(Span, &String)>> = HashMap::new();
+    let mut by_file: HashMap<FileId, Vec<(Span, Pointer)>> = HashMap::new();
     for (f, s, p) in &world.opaque {
-        by_file.entry(*f).or_default().push((*s, p));
+        by_file.entry(*f).or_default().push((*s, Pointer::from(p)));
     }
     let pin = |loc: &mut Loc| {
         if let Some((_, p)) = by_file.get(&loc.file).and_then(|regions| {
@@ -976,7 +976,7 @@ pub fn pin_opaque_pointers(report: &mut Report, world: &World) {
                 .iter()
                 .find(|(s, _)| s.start <= loc.span.start && loc.span.end <= s.end)
         }) {
-            loc.pointer.clone_from(p);
+            loc.pointer = p.clone();
         }
     };
     for d in &mut report.diagnostics {

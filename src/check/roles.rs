@@ -10,7 +10,6 @@ use crate::input::cloudformation::RoleLink;
 use crate::model::Sym;
 use crate::model::policy::{Effect, Policy, PolicyKind, Statement, load_policy, load_policy_as};
 use crate::model::role::{ManagedRef, PolicySource, RoleInput, arn_account, role_name_from_arn};
-use crate::parse::node::child_pointer;
 use crate::parse::{Node, Piece, Span, Value};
 use crate::rules::Rule;
 use crate::source::FileId;
@@ -77,13 +76,13 @@ fn unknown_policy(reason: &str, loc: Option<&Loc>) -> Policy {
     policy.source = loc.map(|l| l.file);
     if let Some(l) = loc {
         policy.span = l.span;
-        policy.pointer.clone_from(&l.pointer);
+        policy.pointer = l.pointer.clone();
     }
     for st in &mut policy.statements {
         st.presence = Some(reason.to_string());
         if let Some(l) = loc {
             st.span = l.span;
-            st.pointer.clone_from(&l.pointer);
+            st.pointer = l.pointer.clone();
         }
     }
     policy
@@ -104,10 +103,14 @@ pub(super) fn mark_conditional(
     file: FileId,
     conditional: &[(FileId, String, String)],
 ) {
+    if conditional.iter().all(|(f, _, _)| *f != file) {
+        return;
+    }
     for st in &mut policy.statements {
-        if let Some((_, _, reason)) = conditional.iter().find(|(f, p, _)| {
-            *f == file && (st.pointer == *p || st.pointer.starts_with(&format!("{p}/")))
-        }) {
+        if let Some((_, _, reason)) = conditional
+            .iter()
+            .find(|(f, p, _)| *f == file && st.pointer.is_at_or_under(p))
+        {
             st.presence.get_or_insert_with(|| reason.clone());
         }
     }
@@ -563,7 +566,7 @@ fn principal_names_service(principal: &Node, service: &str) -> bool {
 /// ECS011 / ECS012 on one trust policy.
 fn check_trust_policy(role: &str, trust: &Policy, reporter: &mut Reporter<'_>) {
     let Some(file) = trust.source else { return };
-    let statement_ptr = child_pointer(&trust.pointer, "Statement");
+    let statement_ptr = trust.pointer.child("Statement");
     let loc = Loc::new(file, trust.span, statement_ptr);
     let assumes: Vec<&Statement> = trust
         .statements

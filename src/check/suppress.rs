@@ -63,13 +63,12 @@ impl Suppression {
             }
         }
         if let Some(p) = &self.pointer
-            && *p != d.primary.pointer
+            && d.primary.pointer != *p
         {
             return false;
         }
         if let Some(prefix) = &self.pointer_prefix
-            && !(d.primary.pointer == *prefix
-                || d.primary.pointer.starts_with(&format!("{prefix}/")))
+            && !d.primary.pointer.is_at_or_under(prefix)
         {
             return false;
         }

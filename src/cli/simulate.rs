@@ -175,7 +175,7 @@ pub fn run(
                 .map(|(p, s)| {
                     serde_json::json!({
                         "file": p.name,
-                        "pointer": s.pointer,
+                        "pointer": s.pointer.as_string(),
                         "sid": s.sid,
                         "effect": s.effect.as_str(),
                     })

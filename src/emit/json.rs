@@ -33,7 +33,7 @@ pub(super) fn build<'a>(
                 severity: d.severity.as_str(),
                 message: &d.message,
                 file: at.file,
-                pointer: &d.primary.pointer,
+                pointer: d.primary.pointer.as_string(),
                 start: position(at.start),
                 end: position(at.end),
                 task_definition: d.task_definition.as_deref(),
@@ -56,7 +56,7 @@ pub(super) fn build<'a>(
                             let at = resolve(db, loc);
                             wire::Related {
                                 file: Some(at.file),
-                                pointer: Some(&loc.pointer),
+                                pointer: Some(loc.pointer.as_string()),
                                 start: Some(position(at.start)),
                                 end: Some(position(at.end)),
                                 message: &r.message,

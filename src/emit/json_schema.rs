@@ -49,7 +49,7 @@ pub struct Diagnostic<'a> {
     pub severity: &'a str,
     pub message: &'a str,
     pub file: &'a str,
-    pub pointer: &'a str,
+    pub pointer: String,
     pub start: Position,
     pub end: Position,
     pub task_definition: Option<&'a str>,
@@ -73,7 +73,7 @@ pub struct Missing<'a> {
 #[derive(Debug, Serialize)]
 pub struct Related<'a> {
     pub file: Option<&'a str>,
-    pub pointer: Option<&'a str>,
+    pub pointer: Option<String>,
     pub start: Option<Position>,
     pub end: Option<Position>,
     pub message: &'a str,

@@ -314,7 +314,7 @@ pub fn fingerprint(d: &Diagnostic, db: &SourceDb) -> String {
     let mut h = Fnv::new();
     h.field(d.rule.code());
     h.field(db.name(d.primary.file));
-    h.field(&d.primary.pointer);
+    h.field(&d.primary.pointer.as_string());
     let mut pairs: Vec<(&str, &str)> = d
         .missing
         .iter()
@@ -327,17 +327,17 @@ pub fn fingerprint(d: &Diagnostic, db: &SourceDb) -> String {
         h.field(resource);
     }
     h.field("");
-    let mut related: Vec<(&str, &str)> = d
+    let mut related: Vec<(&str, String)> = d
         .related
         .iter()
         .filter_map(|r| r.loc.as_ref())
-        .map(|l| (db.name(l.file), l.pointer.as_str()))
+        .map(|l| (db.name(l.file), l.pointer.as_string()))
         .collect();
     related.sort_unstable();
     related.dedup();
     for (file, pointer) in related {
         h.field(file);
-        h.field(pointer);
+        h.field(&pointer);
     }
     format!("{:016x}", h.0)
 }

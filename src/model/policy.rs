@@ -10,7 +10,7 @@
 use crate::diagnostic::{Loc, Reporter};
 use crate::iam::matcher::Pattern;
 use crate::iam::variables::{TplPiece, parse_template};
-use crate::parse::{Node, Span, Value, json, node::child_pointer, node::index_pointer};
+use crate::parse::{Node, Pointer, Span, Value, json};
 use crate::rules::Rule;
 use crate::source::FileId;
 
@@ -51,7 +51,7 @@ pub enum PolicyKind {
 pub struct Entry {
     pub value: Sym,
     pub span: Span,
-    pub pointer: String,
+    pub pointer: Pointer,
     /// The compiled resource pattern (resource entries without variables only).
     pub(crate) pattern: Option<Pattern>,
     /// The value split into variables (resource entries with variables under `2012-10-17`).
@@ -65,7 +65,7 @@ pub struct Targets {
     pub negated: bool,
     pub entries: Vec<Entry>,
     pub span: Span,
-    pub pointer: String,
+    pub pointer: Pointer,
 }
 
 /// The set qualifier of a condition operator (R54).
@@ -182,14 +182,14 @@ pub struct Clause {
     pub key: String,
     /// Values normalised to text (R11).
     pub values: Vec<Sym>,
-    pub pointer: String,
+    pub pointer: Pointer,
     pub span: Span,
 }
 
 /// A statement's `Condition` block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionBlock {
-    pub pointer: String,
+    pub pointer: Pointer,
     pub span: Span,
     pub clauses: Vec<Clause>,
 }
@@ -197,7 +197,7 @@ pub struct ConditionBlock {
 /// One valid statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
-    pub pointer: String,
+    pub pointer: Pointer,
     pub span: Span,
     pub sid: Option<String>,
     pub effect: Effect,
@@ -217,7 +217,7 @@ pub struct Statement {
 pub struct Policy {
     /// `None` for AWS managed policies (no file).
     pub source: Option<FileId>,
-    pub pointer: String,
+    pub pointer: Pointer,
     pub span: Span,
     pub name: String,
     pub version: Option<String>,
@@ -261,9 +261,13 @@ struct Loader<'r, 's> {
 }
 
 impl Loader<'_, '_> {
-    fn error(&mut self, span: Span, pointer: &str, message: String) {
+    fn error(&mut self, span: Span, pointer: &Pointer, message: String) {
         if let (Some(r), Some(file)) = (self.reporter.as_deref_mut(), self.source) {
-            r.report(Rule::InvalidInput, Loc::new(file, span, pointer), message);
+            r.report(
+                Rule::InvalidInput,
+                Loc::new(file, span, pointer.clone()),
+                message,
+            );
         }
     }
 }
@@ -278,9 +282,10 @@ pub fn load_policy_as(
     kind: PolicyKind,
     reporter: Option<&mut Reporter>,
 ) -> Policy {
+    let pointer = &Pointer::new(pointer);
     let mut policy = Policy {
         source,
-        pointer: pointer.to_string(),
+        pointer: pointer.clone(),
         span: node.span,
         name: name.to_string(),
         version: None,
@@ -305,7 +310,7 @@ pub fn load_policy_as(
     for dup in node.duplicate_keys() {
         ld.error(
             dup.key_span,
-            &child_pointer(pointer, &dup.key),
+            &pointer.child(&dup.key),
             format!("duplicate key `{}` in the policy document", dup.key),
         );
     }
@@ -314,13 +319,13 @@ pub fn load_policy_as(
             "Version" | "Statement" | "Id" => {}
             other => ld.error(
                 m.key_span,
-                &child_pointer(pointer, other),
+                &pointer.child(other),
                 format!("unknown policy element `{other}`"),
             ),
         }
     }
     if let Some(v) = node.get("Version") {
-        let vp = child_pointer(pointer, "Version");
+        let vp = pointer.child("Version");
         match v.as_str() {
             Some(s) if s == VERSION_2012 || s == "2008-10-17" => {
                 policy.version = Some(s.to_string());
@@ -333,7 +338,7 @@ pub fn load_policy_as(
         }
     }
     ld.version_2012 = policy.variables_enabled();
-    let sp = child_pointer(pointer, "Statement");
+    let sp = pointer.child("Statement");
     match node.get("Statement") {
         None => ld.error(
             node.span,
@@ -350,7 +355,7 @@ pub fn load_policy_as(
                     );
                 }
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(s) = load_statement(&mut ld, item, &index_pointer(&sp, i), kind) {
+                    if let Some(s) = load_statement(&mut ld, item, &sp.index(i), kind) {
                         policy.statements.push(s);
                     }
                 }
@@ -372,6 +377,7 @@ pub fn load_policy_as(
         },
     }
     policy.statements.shrink_to_fit();
+    pointer.shrink_tree();
     policy
 }
 
@@ -390,7 +396,7 @@ const STATEMENT_KEYS: &[&str] = &[
 fn load_statement(
     ld: &mut Loader,
     node: &Node,
-    pointer: &str,
+    pointer: &Pointer,
     kind: PolicyKind,
 ) -> Option<Statement> {
     let members = match &node.value {
@@ -409,7 +415,7 @@ fn load_statement(
     for dup in node.duplicate_keys() {
         ld.error(
             dup.key_span,
-            &child_pointer(pointer, &dup.key),
+            &pointer.child(&dup.key),
             format!("duplicate key `{}` in a statement", dup.key),
         );
         valid = false;
@@ -418,7 +424,7 @@ fn load_statement(
         if !STATEMENT_KEYS.contains(&&*m.key) {
             ld.error(
                 m.key_span,
-                &child_pointer(pointer, &m.key),
+                &pointer.child(&m.key),
                 format!("unknown statement element `{}`", m.key),
             );
             valid = false;
@@ -430,7 +436,7 @@ fn load_statement(
             if kind == PolicyKind::Identity {
                 ld.error(
                     m.key_span,
-                    &child_pointer(pointer, key),
+                    &pointer.child(key),
                     format!("`{key}` is not allowed in an identity policy"),
                 );
                 valid = false;
@@ -455,7 +461,7 @@ fn load_statement(
             _ => {
                 ld.error(
                     e.span,
-                    &child_pointer(pointer, "Effect"),
+                    &pointer.child("Effect"),
                     format!(
                         "invalid `Effect` {}: must be exactly \"Allow\" or \"Deny\"",
                         e.scalar_text()
@@ -476,19 +482,19 @@ fn load_statement(
             entries: vec![make_entry(
                 Sym::Known("*".to_string()),
                 node.span,
-                pointer.to_string(),
+                pointer.clone(),
                 true,
                 false,
             )],
             span: node.span,
-            pointer: pointer.to_string(),
+            pointer: pointer.clone(),
         })
     } else {
         load_targets(ld, node, pointer, ("Resource", "NotResource"), true)
     };
     let condition = match node.get("Condition") {
         None => Some(None),
-        Some(c) => load_condition(ld, c, &child_pointer(pointer, "Condition")).map(Some),
+        Some(c) => load_condition(ld, c, &pointer.child("Condition")).map(Some),
     };
     let (Some(effect), Some(action), Some(resource), Some(condition)) =
         (effect, action, resource, condition)
@@ -506,7 +512,7 @@ fn load_statement(
         }
     }
     Some(Statement {
-        pointer: pointer.to_string(),
+        pointer: pointer.clone(),
         span: node.span,
         sid,
         effect,
@@ -521,7 +527,7 @@ fn load_statement(
 fn load_targets(
     ld: &mut Loader,
     node: &Node,
-    pointer: &str,
+    pointer: &Pointer,
     (plain, not): (&str, &str),
     is_resource: bool,
 ) -> Option<Targets> {
@@ -545,13 +551,13 @@ fn load_targets(
         (Some(v), None) => (plain, false, v),
         (None, Some(v)) => (not, true, v),
     };
-    let tp = child_pointer(pointer, key);
+    let tp = pointer.child(key);
     let mut entries = Vec::with_capacity(match &value.value {
         Value::Array(items) => items.len(),
         _ => 1,
     });
     let mut ok = true;
-    let mut push = |ld: &mut Loader, item: &Node, p: String| match &item.value {
+    let mut push = |ld: &mut Loader, item: &Node, p: Pointer| match &item.value {
         Value::String(_) | Value::Partial(_) => {
             if let Some(value) = Sym::from_node(item) {
                 let mut entry = make_entry(value, item.span, p, is_resource, ld.version_2012);
@@ -587,7 +593,7 @@ fn load_targets(
                 );
             }
             for (i, item) in items.iter().enumerate() {
-                push(ld, item, index_pointer(&tp, i));
+                push(ld, item, tp.index(i));
             }
         }
         _ => push(ld, value, tp.clone()),
@@ -600,7 +606,7 @@ fn load_targets(
     })
 }
 
-fn make_entry(value: Sym, span: Span, pointer: String, is_resource: bool, vars: bool) -> Entry {
+fn make_entry(value: Sym, span: Span, pointer: Pointer, is_resource: bool, vars: bool) -> Entry {
     if !is_resource {
         return Entry {
             value,
@@ -685,7 +691,7 @@ pub fn split_resource_part(arn: &str) -> (&str, &str) {
     (arn, "")
 }
 
-fn load_condition(ld: &mut Loader, node: &Node, pointer: &str) -> Option<ConditionBlock> {
+fn load_condition(ld: &mut Loader, node: &Node, pointer: &Pointer) -> Option<ConditionBlock> {
     let Some(ops) = node.as_object() else {
         ld.error(
             node.span,
@@ -698,14 +704,14 @@ fn load_condition(ld: &mut Loader, node: &Node, pointer: &str) -> Option<Conditi
     for dup in node.duplicate_keys() {
         ld.error(
             dup.key_span,
-            &child_pointer(pointer, &dup.key),
+            &pointer.child(&dup.key),
             format!("duplicate condition operator `{}`", dup.key),
         );
         ok = false;
     }
     let mut clauses = Vec::new();
     for opm in ops {
-        let op_pointer = child_pointer(pointer, &opm.key);
+        let op_pointer = pointer.child(&opm.key);
         let Some(op) = Operator::parse(&opm.key) else {
             ld.error(
                 opm.key_span,
@@ -737,7 +743,7 @@ fn load_condition(ld: &mut Loader, node: &Node, pointer: &str) -> Option<Conditi
             continue;
         };
         for (i, km) in keys.iter().enumerate() {
-            let key_pointer = child_pointer(&op_pointer, &km.key);
+            let key_pointer = op_pointer.child(&km.key);
             if keys
                 .iter()
                 .take(i)
@@ -765,7 +771,7 @@ fn load_condition(ld: &mut Loader, node: &Node, pointer: &str) -> Option<Conditi
                     values.push(s);
                 } else {
                     let p = if matches!(km.value.value, Value::Array(_)) {
-                        index_pointer(&key_pointer, j)
+                        key_pointer.index(j)
                     } else {
                         key_pointer.clone()
                     };
@@ -791,7 +797,7 @@ fn load_condition(ld: &mut Loader, node: &Node, pointer: &str) -> Option<Conditi
         }
     }
     ok.then(|| ConditionBlock {
-        pointer: pointer.to_string(),
+        pointer: pointer.clone(),
         span: node.span,
         clauses,
     })

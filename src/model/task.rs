@@ -16,8 +16,7 @@
 //! `{"Ref": …}`, `{"Fn::…": …}`) are unknown values, never errors.
 
 use crate::diagnostic::{Loc, Reporter};
-use crate::parse::node::{child_pointer, index_pointer};
-use crate::parse::{Node, Piece, Value};
+use crate::parse::{Node, Piece, Pointer, Value};
 use crate::rules::Rule;
 use crate::source::FileId;
 
@@ -183,7 +182,7 @@ impl TaskDefinition {
     pub fn load(
         node: &Node,
         file: FileId,
-        pointer: &str,
+        pointer: impl Into<Pointer>,
         style: Style,
         reporter: &mut Reporter<'_>,
     ) -> TaskDefinition {
@@ -193,7 +192,10 @@ impl TaskDefinition {
             pin: None,
             reporter,
         };
-        ld.task(node, pointer)
+        let pointer = pointer.into();
+        let td = ld.task(node, &pointer);
+        pointer.shrink_tree();
+        td
     }
 
     /// Loads an array of camelCase container definitions (Terraform's
@@ -202,7 +204,7 @@ impl TaskDefinition {
     pub fn load_containers(
         node: &Node,
         file: FileId,
-        pointer: &str,
+        pointer: impl Into<Pointer>,
         pin: Option<&Loc>,
         reporter: &mut Reporter<'_>,
     ) -> Vec<Container> {
@@ -212,7 +214,10 @@ impl TaskDefinition {
             pin,
             reporter,
         };
-        ld.container_array(node, pointer, "containerDefinitions")
+        let pointer = pointer.into();
+        let containers = ld.container_array(node, &pointer, "containerDefinitions");
+        pointer.shrink_tree();
+        containers
     }
 
     /// Whether `requiresCompatibilities` lists `launch_type` (ASCII case ignored).
@@ -383,10 +388,10 @@ struct Loader<'a, 'r, 's> {
 }
 
 impl Loader<'_, '_, '_> {
-    fn loc(&self, node: &Node, pointer: &str) -> Loc {
+    fn loc(&self, node: &Node, pointer: &Pointer) -> Loc {
         match self.pin {
             Some(l) => l.clone(),
-            None => Loc::new(self.file, node.span, pointer),
+            None => Loc::new(self.file, node.span, pointer.clone()),
         }
     }
 
@@ -399,13 +404,13 @@ impl Loader<'_, '_, '_> {
         }
     }
 
-    fn invalid(&mut self, node: &Node, pointer: &str, message: String) {
+    fn invalid(&mut self, node: &Node, pointer: &Pointer, message: String) {
         let loc = self.loc(node, pointer);
         self.reporter.report(Rule::InvalidInput, loc, message);
     }
 
     /// The member for `key` (absent or `null` → `None`).
-    fn child<'n>(&self, obj: &'n Node, pointer: &str, key: Key) -> Option<(&'n Node, String)> {
+    fn child<'n>(&self, obj: &'n Node, pointer: &Pointer, key: Key) -> Option<(&'n Node, Pointer)> {
         let name = self.name(key);
         if name.is_empty() {
             return None;
@@ -414,11 +419,17 @@ impl Loader<'_, '_, '_> {
         if node.is_null() {
             return None;
         }
-        Some((node, child_pointer(pointer, name)))
+        Some((node, pointer.child(name)))
     }
 
     /// A string value; numbers are accepted when `numbers` is set.
-    fn scalar(&mut self, node: &Node, pointer: &str, what: What, numbers: bool) -> Option<Field> {
+    fn scalar(
+        &mut self,
+        node: &Node,
+        pointer: &Pointer,
+        what: What,
+        numbers: bool,
+    ) -> Option<Field> {
         let loc = self.loc(node, pointer);
         match &node.value {
             Value::String(_) | Value::Partial(_) => {
@@ -448,20 +459,20 @@ impl Loader<'_, '_, '_> {
         }
     }
 
-    fn string(&mut self, obj: &Node, pointer: &str, key: Key) -> Option<Field> {
+    fn string(&mut self, obj: &Node, pointer: &Pointer, key: Key) -> Option<Field> {
         let (node, ptr) = self.child(obj, pointer, key)?;
         let what = What::Member(self.name(key));
         self.scalar(node, &ptr, what, false)
     }
 
-    fn number_or_string(&mut self, obj: &Node, pointer: &str, key: Key) -> Option<Field> {
+    fn number_or_string(&mut self, obj: &Node, pointer: &Pointer, key: Key) -> Option<Field> {
         let (node, ptr) = self.child(obj, pointer, key)?;
         let what = What::Member(self.name(key));
         self.scalar(node, &ptr, what, true)
     }
 
     /// The items of an array member, with their pointers.
-    fn list<'n>(&mut self, obj: &'n Node, pointer: &str, key: Key) -> Vec<(&'n Node, String)> {
+    fn list<'n>(&mut self, obj: &'n Node, pointer: &Pointer, key: Key) -> Vec<(&'n Node, Pointer)> {
         let Some((node, ptr)) = self.child(obj, pointer, key) else {
             return Vec::new();
         };
@@ -469,13 +480,18 @@ impl Loader<'_, '_, '_> {
         self.items(node, &ptr, name)
     }
 
-    fn items<'n>(&mut self, node: &'n Node, pointer: &str, name: &str) -> Vec<(&'n Node, String)> {
+    fn items<'n>(
+        &mut self,
+        node: &'n Node,
+        pointer: &Pointer,
+        name: &str,
+    ) -> Vec<(&'n Node, Pointer)> {
         match &node.value {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| !n.is_null())
-                .map(|(i, n)| (n, index_pointer(pointer, i)))
+                .map(|(i, n)| (n, pointer.index(i)))
                 .collect(),
             _ if is_unresolved(node) => Vec::new(),
             _ => {
@@ -491,7 +507,12 @@ impl Loader<'_, '_, '_> {
     }
 
     /// An object member; a Terraform block (an array of one object) gives its first element.
-    fn object<'n>(&mut self, obj: &'n Node, pointer: &str, key: Key) -> Option<(&'n Node, String)> {
+    fn object<'n>(
+        &mut self,
+        obj: &'n Node,
+        pointer: &Pointer,
+        key: Key,
+    ) -> Option<(&'n Node, Pointer)> {
         let (node, ptr) = self.child(obj, pointer, key)?;
         let name = self.name(key);
         self.as_object(node, &ptr, name)
@@ -500,15 +521,15 @@ impl Loader<'_, '_, '_> {
     fn as_object<'n>(
         &mut self,
         node: &'n Node,
-        pointer: &str,
+        pointer: &Pointer,
         name: &str,
-    ) -> Option<(&'n Node, String)> {
+    ) -> Option<(&'n Node, Pointer)> {
         match &node.value {
             _ if is_unresolved(node) => None,
-            Value::Object(_) => Some((node, pointer.to_string())),
+            Value::Object(_) => Some((node, pointer.clone())),
             Value::Array(items) if self.style == Style::Terraform => {
                 let first = items.first()?;
-                self.as_object(first, &index_pointer(pointer, 0), name)
+                self.as_object(first, &pointer.index(0), name)
             }
             _ => {
                 let kind = node.kind_name();
@@ -523,7 +544,7 @@ impl Loader<'_, '_, '_> {
     }
 
     /// An entry of an array that must be an object.
-    fn entry<'n>(&mut self, node: &'n Node, pointer: &str, list: &str) -> Option<&'n Node> {
+    fn entry<'n>(&mut self, node: &'n Node, pointer: &Pointer, list: &str) -> Option<&'n Node> {
         match &node.value {
             Value::Object(_) if !is_unresolved(node) => Some(node),
             _ if is_unresolved(node) => None,
@@ -539,7 +560,7 @@ impl Loader<'_, '_, '_> {
         }
     }
 
-    fn strings(&mut self, obj: &Node, pointer: &str, key: Key) -> Vec<Field> {
+    fn strings(&mut self, obj: &Node, pointer: &Pointer, key: Key) -> Vec<Field> {
         let name = self.name(key);
         let items = self.list(obj, pointer, key);
         items
@@ -548,14 +569,14 @@ impl Loader<'_, '_, '_> {
             .collect()
     }
 
-    fn options(&mut self, obj: &Node, pointer: &str) -> (Options, Option<Loc>) {
+    fn options(&mut self, obj: &Node, pointer: &Pointer) -> (Options, Option<Loc>) {
         let Some((node, ptr)) = self.object(obj, pointer, Key::Options) else {
             return (Options::default(), None);
         };
         let loc = self.loc(node, &ptr);
         let mut entries = Vec::new();
         for m in node.as_object().unwrap_or_default() {
-            let p = child_pointer(&ptr, &m.key);
+            let p = ptr.child(&m.key);
             let v = &m.value;
             let field_loc = self.loc(v, &p);
             let value = match &v.value {
@@ -587,7 +608,7 @@ impl Loader<'_, '_, '_> {
         (Options { entries }, Some(loc))
     }
 
-    fn secret_entries(&mut self, obj: &Node, pointer: &str, key: Key) -> Vec<SecretEntry> {
+    fn secret_entries(&mut self, obj: &Node, pointer: &Pointer, key: Key) -> Vec<SecretEntry> {
         let name = self.name(key);
         let mut out = Vec::new();
         for (n, p) in self.list(obj, pointer, key) {
@@ -604,7 +625,7 @@ impl Loader<'_, '_, '_> {
         out
     }
 
-    fn task(&mut self, node: &Node, pointer: &str) -> TaskDefinition {
+    fn task(&mut self, node: &Node, pointer: &Pointer) -> TaskDefinition {
         let mut td = TaskDefinition {
             loc: self.loc(node, pointer),
             style: self.style,
@@ -667,7 +688,7 @@ impl Loader<'_, '_, '_> {
         td
     }
 
-    fn container_array(&mut self, node: &Node, pointer: &str, name: &str) -> Vec<Container> {
+    fn container_array(&mut self, node: &Node, pointer: &Pointer, name: &str) -> Vec<Container> {
         let mut out = Vec::new();
         for (index, (n, p)) in self.items(node, pointer, name).into_iter().enumerate() {
             if let Some(c) = self.entry(n, &p, name) {
@@ -678,7 +699,7 @@ impl Loader<'_, '_, '_> {
         out
     }
 
-    fn container(&mut self, node: &Node, p: &str, index: usize) -> Container {
+    fn container(&mut self, node: &Node, p: &Pointer, index: usize) -> Container {
         let credentials_parameter = self
             .object(node, p, Key::RepositoryCredentials)
             .and_then(|(r, rp)| self.string(r, &rp, Key::CredentialsParameter));

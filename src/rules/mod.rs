@@ -157,7 +157,7 @@ pub(crate) mod testing {
         reporter
             .into_diagnostics()
             .into_iter()
-            .map(|d| (d.primary.pointer, d.message))
+            .map(|d| (d.primary.pointer.as_string(), d.message))
             .collect()
     }
 }

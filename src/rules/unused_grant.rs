@@ -143,7 +143,10 @@ mod tests {
             &mut reporter,
         );
         let found = reporter.into_diagnostics();
-        let pointers: Vec<&str> = found.iter().map(|d| d.primary.pointer.as_str()).collect();
+        let pointers: Vec<String> = found
+            .iter()
+            .map(|d| d.primary.pointer.as_string())
+            .collect();
         assert_eq!(pointers, ["/Statement/0/Action/1", "/Statement/3/Action"]);
         assert_eq!(
             found[0].message,
