@@ -22,7 +22,7 @@ use crate::model::task::{Style, TaskDefinition};
 use crate::parse::node::child_pointer;
 use crate::parse::{Node, Span, Value};
 use crate::rules::Rule;
-use crate::source::{FileId, SourceDb};
+use crate::source::{FileId, SourceDb, SourceFile};
 
 /// A task definition found in some input, typed as soon as its file is read
 /// (so that no parse tree outlives its file).
@@ -593,12 +593,32 @@ fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
 
 /// Decodes, parses and contributes every read file, in parallel; `Err` for a
 /// file whose decoding or parsing panicked.
+/// Why a candidate gave nothing: it could not be read, or reading it panicked.
+enum Lost {
+    Unreadable(RunError),
+    Panicked(RunError),
+}
+
+/// Reads, decodes, parses and loads every candidate in one parallel pass: a
+/// file's bytes and parse tree are dropped as soon as its contribution is
+/// extracted, so that no more than a few files' bytes live at once. Candidate
+/// `i` is file `i` of the run, whether or not it could be read.
 fn contribute_all(
-    files: Vec<(&Candidate, Vec<u8>)>,
+    candidates: &[Candidate],
     settings: &RuleSettings,
     opts: &LoadOptions,
-) -> Vec<Result<(crate::source::SourceFile, Contribution), RunError>> {
-    par_map(files, |i, (candidate, bytes)| {
+) -> Vec<Result<(crate::source::SourceFile, Contribution), Lost>> {
+    par_map(candidates.iter().collect(), |i, candidate| {
+        let bytes = match guard::catch("read", &candidate.display, || read::read_bytes(candidate)) {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => {
+                return Err(Lost::Unreadable(RunError {
+                    path: Some(e.display),
+                    message: e.message,
+                }));
+            }
+            Err(e) => return Err(Lost::Unreadable(e)),
+        };
         let f = guard::catch("read", &candidate.display, || {
             read::from_bytes(
                 candidate.display.clone(),
@@ -606,7 +626,8 @@ fn contribute_all(
                 bytes,
                 candidate.explicit,
             )
-        })?;
+        })
+        .map_err(Lost::Panicked)?;
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         let parsed = Parsed {
             name: &f.source.name,
@@ -639,42 +660,7 @@ pub fn load(
     opts: &LoadOptions,
 ) -> World {
     let mut world = World::default();
-    // Bytes first (which files can be read decides the file ids), then decode,
-    // parse and contribute per file, so that each parse tree is dropped as soon
-    // as its contribution is extracted instead of all trees living at once.
-    let results: Vec<Result<Result<Vec<u8>, read::ReadError>, RunError>> =
-        par_map(candidates.iter().collect(), |_, c| {
-            guard::catch("read", &c.display, || read::read_bytes(c))
-        });
-    let mut files: Vec<(&Candidate, Vec<u8>)> = Vec::new();
-    for (c, r) in candidates.iter().zip(results) {
-        match r {
-            Ok(Ok(bytes)) => files.push((c, bytes)),
-            Ok(Err(e)) => world.run_errors.push(RunError {
-                path: Some(e.display),
-                message: e.message,
-            }),
-            Err(e) => world.run_errors.push(e),
-        }
-    }
-    let order: Vec<&Candidate> = files.iter().map(|(c, _)| *c).collect();
-    let mut contributions = contribute_all(files, settings, opts);
-    if contributions.iter().any(Result::is_err) {
-        // A file whose parse panicked is not a file of the run: read the others
-        // again, number them as reading them all first would have, and redo them.
-        let mut again = Vec::new();
-        for (c, r) in order.into_iter().zip(contributions) {
-            match r.map(|_| read::read_bytes(c)) {
-                Ok(Ok(bytes)) => again.push((c, bytes)),
-                Ok(Err(e)) => world.run_errors.push(RunError {
-                    path: Some(e.display),
-                    message: e.message,
-                }),
-                Err(e) => world.run_errors.push(e),
-            }
-        }
-        contributions = contribute_all(again, settings, opts);
-    }
+    let contributions = contribute_all(candidates, settings, opts);
     world.files = contributions.iter().filter(|r| r.is_ok()).count();
     world.tasks.reserve_exact(
         contributions
@@ -683,10 +669,27 @@ pub fn load(
             .map(|(_, c)| c.tasks.len())
             .sum(),
     );
-    for (source, c) in contributions.into_iter().flatten() {
-        let id = world.db.push(source);
-        merge(&mut world, id, c);
+    // Unreadable files first, then files whose reading panicked, each in input order.
+    let mut panicked = Vec::new();
+    for (candidate, r) in candidates.iter().zip(contributions) {
+        match r {
+            Ok((source, c)) => {
+                let id = world.db.push(source);
+                merge(&mut world, id, c);
+            }
+            Err(lost) => {
+                // Keeps the numbering: candidate `i` is file `i`. Nothing points into it.
+                world
+                    .db
+                    .push(SourceFile::new(candidate.display.clone(), String::new()));
+                match lost {
+                    Lost::Unreadable(e) => world.run_errors.push(e),
+                    Lost::Panicked(e) => panicked.push(e),
+                }
+            }
+        }
     }
+    world.run_errors.append(&mut panicked);
     for path in extra_policies {
         let display = crate::input::walk::display_path(path);
         let candidate = Candidate {

@@ -19,11 +19,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 /// The id of the root node in every tree.
 const ROOT: u32 = 0;
 
-/// A node below the root: its token (escaped, with its leading `/`) is `text[start..end]`.
+/// A node below the root. Tokens are appended to the text in node order, so
+/// a node's token (escaped, with its leading `/`) runs from where the previous
+/// node's (or the root's) ends to its `end`.
 #[derive(Debug, Clone, Copy)]
 struct TreeNode {
     parent: u32,
-    start: u32,
     end: u32,
 }
 
@@ -51,7 +52,7 @@ impl Table {
 
     fn token(&self, id: u32) -> &str {
         let (start, end) = match self.node(id) {
-            Some(n) => (n.start, n.end),
+            Some(n) => (self.node(id - 1).map_or(self.root_end, |p| p.end), n.end),
             None => (0, self.root_end),
         };
         self.text.get(start as usize..end as usize).unwrap_or("")
@@ -81,10 +82,9 @@ impl Table {
 
     /// Adds `token` (already escaped, with its `/`) under `parent`.
     fn push(&mut self, parent: u32, write: impl FnOnce(&mut String)) -> u32 {
-        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         write(&mut self.text);
         let end = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
-        self.nodes.push(TreeNode { parent, start, end });
+        self.nodes.push(TreeNode { parent, end });
         u32::try_from(self.nodes.len()).unwrap_or(u32::MAX)
     }
 }
