@@ -412,12 +412,20 @@ fn unreadable_inputs_named_explicitly_are_run_errors() {
     } else {
         eprintln!("skipped the chmod 000 case: running as root, which reads it anyway");
     }
+    // A good file after the unreadable ones: its findings name it, not a neighbour.
+    std::fs::copy(d.join("good.json"), d.join("late.json")).unwrap();
+    names.push("late.json");
     let o = run(d, &names, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_good_checked(&o);
+    assert!(
+        stdout(&o).contains("late.json:6:14: error:"),
+        "{}",
+        stdout(&o)
+    );
     assert_no_trace(&o);
     let err = stderr(&o);
-    for name in &names[1..] {
+    for name in names[1..].iter().filter(|n| **n != "late.json") {
         assert!(
             err.lines()
                 .any(|l| l.starts_with(&format!("ecslint: error: {name}: "))),
