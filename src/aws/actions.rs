@@ -6,7 +6,12 @@
 //! a pattern must match exactly, without wildcards (R15); `*` and `?` in the
 //! action part are the only wildcards (R14).
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use foldhash::fast::FixedState;
 
 use super::table::Table;
 
@@ -187,9 +192,51 @@ fn action_of(row: &'static str) -> Action {
 
 /// The catalogue entry for `action` (`service:Name`, any case), with its
 /// canonical spelling. No wildcards: see [`expand`] for patterns.
+///
+/// Remembered per thread by the exact text asked (a policy names the same few
+/// actions over and over, and each rule asks about each of them).
 pub fn lookup(action: &str) -> Option<Action> {
+    LOOKUPS.with(|memo| remembered(memo, action, || search(action)))
+}
+
+/// [`lookup`] without the memo: a binary search of the catalogue.
+fn search(action: &str) -> Option<Action> {
     let i = ACTIONS.find(|row| cmp_key(row, action.bytes()))?;
     ACTIONS.row(i).map(action_of)
+}
+
+/// At most this many answers are remembered per thread and question; a run that
+/// asks more (thousands of distinct actions) starts over.
+const MEMO_LIMIT: usize = 4096;
+
+/// A per-thread memo of a pure function of the catalogue, by the exact text asked.
+type Memo<V> = RefCell<HashMap<Box<str>, V, FixedState>>;
+
+thread_local! {
+    static LOOKUPS: Memo<Option<Action>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
+    static EXPANSIONS: Memo<Rc<[Action]>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
+}
+
+fn remembered<V: Clone>(memo: &Memo<V>, key: &str, compute: impl FnOnce() -> V) -> V {
+    if let Some(v) = memo.borrow().get(key) {
+        return v.clone();
+    }
+    let v = compute();
+    let mut memo = memo.borrow_mut();
+    if memo.len() >= MEMO_LIMIT {
+        memo.clear();
+    }
+    memo.insert(key.into(), v.clone());
+    v
+}
+
+/// [`expand`] collected, remembered per thread by the exact pattern (except `*`,
+/// every action, which is not kept).
+pub fn expansion(pattern: &str) -> Rc<[Action]> {
+    if pattern == "*" {
+        return expand(pattern).collect();
+    }
+    EXPANSIONS.with(|memo| remembered(memo, pattern, || expand(pattern).collect()))
 }
 
 /// The first row at or after `prefix:` (prefix in any case), and whether that

@@ -68,6 +68,51 @@ fn context_for(
     cx
 }
 
+/// The contexts of one role's requests, built once per distinct pair of
+/// resource account and requested region: [`context_for`] depends on nothing
+/// else of a request, and a task definition's needs share a few.
+struct Contexts<'r> {
+    role: &'r RoleSet,
+    account: Option<&'r str>,
+    built: Vec<(ContextKey<'r>, Context)>,
+}
+
+/// What [`context_for`] reads of a request: `aws:ResourceAccount` and `aws:RequestedRegion`.
+type ContextKey<'a> = (Option<&'a str>, Option<&'a str>);
+
+impl<'r> Contexts<'r> {
+    fn new(role: &'r RoleSet, account: Option<&'r str>) -> Self {
+        Contexts {
+            role,
+            account,
+            built: Vec::new(),
+        }
+    }
+
+    /// [`context_for`]`(role, account, resource, action, region)`.
+    fn get(&mut self, resource: &'r Sym, action: &str, region: Option<&'r str>) -> &Context {
+        let key: ContextKey<'r> = match resource.known() {
+            Some(r) => (
+                arn_account(r),
+                arn_region(r).or_else(|| {
+                    region.filter(|_| action.eq_ignore_ascii_case("ecr:GetAuthorizationToken"))
+                }),
+            ),
+            None => (None, None),
+        };
+        let at = match self.built.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let cx = context_for(self.role, self.account, resource, action, region);
+                self.built.push((key, cx));
+                self.built.len() - 1
+            }
+        };
+        // `at` is in range: found there, or just pushed.
+        &self.built[at].1
+    }
+}
+
 fn layers<'a>(identity: &'a [&'a Policy], boundary: Option<&'a [&'a Policy]>) -> Layers<'a> {
     Layers {
         identity,
@@ -418,21 +463,12 @@ impl TaskChecker<'_, '_, '_> {
             .account()
             .map(str::to_string)
             .or_else(|| self.settings.account.clone());
+        let mut contexts = Contexts::new(&role, account.as_deref());
         let outcomes: Vec<Outcome<'_>> = all
             .iter()
             .map(|need| {
-                let region = need
-                    .resource
-                    .known()
-                    .and_then(arn_region)
-                    .map(str::to_string);
-                let ctx = context_for(
-                    &role,
-                    account.as_deref(),
-                    &need.resource,
-                    need.action,
-                    region.as_deref(),
-                );
+                let region = need.resource.known().and_then(arn_region);
+                let ctx = contexts.get(&need.resource, need.action, region);
                 let key_split = (need.action == "kms:Decrypt")
                     .then(|| roles.key_policy(&need.resource))
                     .flatten()
@@ -449,7 +485,7 @@ impl TaskChecker<'_, '_, '_> {
                         enables_iam: &via_iam,
                     });
                 }
-                let mut eval = evaluate_need(&l, need, &ctx);
+                let mut eval = evaluate_need(&l, need, ctx);
                 if need.speculative && eval.decision != Decision::Allowed {
                     // Which service an unknown value names is a guess: never "missing".
                     eval.decision = Decision::Conditional;

@@ -894,15 +894,26 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let (Some((p_service, p_name)), Some((a_service, a_name))) =
-        (pattern.split_once(':'), action.split_once(':'))
-    else {
+    let Some((a_service, a_name)) = action.split_once(':') else {
         return false;
     };
-    if p_service.contains(['*', '?']) || !p_service.eq_ignore_ascii_case(a_service) {
+    // The pattern's service is its text up to its first colon: it equals the
+    // request's (which has no colon) ignoring case exactly when the pattern
+    // starts with it and a colon. Compared in place, without splitting the pattern.
+    let n = a_service.len();
+    if pattern.as_bytes().get(n) != Some(&b':')
+        || !pattern
+            .get(..n)
+            .is_some_and(|p_service| p_service.eq_ignore_ascii_case(a_service))
+    {
         return false;
     }
-    glob_ignore_case(p_name, a_name)
+    // A wildcard in the pattern's service never matches (R15); that service equals the
+    // request's ignoring case, so it has one exactly when the request's has.
+    if a_service.contains(['*', '?']) {
+        return false;
+    }
+    glob_ignore_case(pattern.get(n + 1..).unwrap_or_default(), a_name)
 }
 
 /// `ArnLike`/`ArnEquals` (R49): each of the six colon-separated components separately, so a `*`

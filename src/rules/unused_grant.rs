@@ -23,7 +23,7 @@ pub struct Usage {
 /// ECS201's), covers no needed action, and is not a `kms:Decrypt` grant while
 /// the keys are unknown. A wildcard entry is used when it covers any need.
 pub fn is_unused(entry: &str, usage: &Usage) -> bool {
-    let names_something = entry == "*" || actions::expand(entry).next().is_some();
+    let names_something = entry == "*" || !actions::expansion(entry).is_empty();
     if !names_something {
         return false;
     }
