@@ -102,8 +102,27 @@ impl Action {
         if self.is_wildcard_only() {
             return false;
         }
-        self.arn_formats()
+        self.formats()
+            .iter()
             .any(|format| pattern_fits_format(pattern, format))
+    }
+
+    /// [`Action::arn_formats`] collected, remembered per thread by the action's
+    /// service and list of types (many actions share one).
+    fn formats(&self) -> Rc<[&'static str]> {
+        FORMATS.with(|memo| {
+            let key = (self.service(), self.types);
+            if let Some(v) = memo.borrow().get(&key) {
+                return v.clone();
+            }
+            let v: Rc<[&'static str]> = self.arn_formats().collect();
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.insert(key, v.clone());
+            v
+        })
     }
 }
 
@@ -120,7 +139,7 @@ pub fn any_accepts_resource<S: AsRef<str>>(actions: &[Action], patterns: &[S]) -
             return false;
         }
         seen.push((a.service(), a.types));
-        a.arn_formats().any(|format| {
+        a.formats().iter().any(|format| {
             patterns
                 .iter()
                 .any(|p| pattern_fits_format(p.as_ref(), format))
@@ -215,6 +234,8 @@ type Memo<V> = RefCell<HashMap<Box<str>, V, FixedState>>;
 thread_local! {
     static LOOKUPS: Memo<Option<Action>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
     static EXPANSIONS: Memo<Rc<[Action]>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
+    static FORMATS: RefCell<HashMap<(&'static str, &'static str), Rc<[&'static str]>, FixedState>> =
+        RefCell::new(HashMap::with_hasher(FixedState::default()));
 }
 
 fn remembered<V: Clone>(memo: &Memo<V>, key: &str, compute: impl FnOnce() -> V) -> V {

@@ -89,12 +89,19 @@ impl<'r> Contexts<'r> {
         }
     }
 
-    /// [`context_for`]`(role, account, resource, action, region)`.
-    fn get(&mut self, resource: &'r Sym, action: &str, region: Option<&'r str>) -> &Context {
-        let key: ContextKey<'r> = match resource.known() {
-            Some(r) => (
-                arn_account(r),
-                arn_region(r).or_else(|| {
+    /// [`context_for`]`(role, account, resource, action, region)`; `arn` is the
+    /// resource's `(arn_account, arn_region)` when it is known.
+    fn get(
+        &mut self,
+        resource: &'r Sym,
+        arn: Option<ContextKey<'r>>,
+        action: &str,
+        region: Option<&'r str>,
+    ) -> &Context {
+        let key: ContextKey<'r> = match arn {
+            Some((account, arn_region)) => (
+                account,
+                arn_region.or_else(|| {
                     region.filter(|_| action.eq_ignore_ascii_case("ecr:GetAuthorizationToken"))
                 }),
             ),
@@ -467,14 +474,20 @@ impl TaskChecker<'_, '_, '_> {
         let outcomes: Vec<Outcome<'_>> = all
             .iter()
             .map(|need| {
-                let region = need.resource.known().and_then(arn_region);
-                let ctx = contexts.get(&need.resource, need.action, region);
+                // The resource's account and region, read once for everything below.
+                let arn = need
+                    .resource
+                    .known()
+                    .map(|r| (arn_account(r), arn_region(r)));
+                let region = arn.and_then(|(_, region)| region);
+                let ctx = contexts.get(&need.resource, arn, need.action, region);
                 let key_split = (need.action == "kms:Decrypt")
                     .then(|| roles.key_policy(&need.resource))
                     .flatten()
                     .map(|kp| split_key_policy(kp, &role));
                 let mut l = layers(&identity, boundary.as_deref());
-                let cross = cross_account_reason(account.as_deref(), &need.resource);
+                let cross =
+                    cross_account_reason(account.as_deref(), arn.and_then(|(theirs, _)| theirs));
                 l.cross_account = cross.as_deref();
                 let (direct, via_iam);
                 if let Some((d, v)) = &key_split {
@@ -893,10 +906,10 @@ pub(super) fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> 
 }
 
 /// R39: a resource in another account than the role's needs its own resource policy
-/// to allow the role too; offline that policy is unknown.
-fn cross_account_reason(role_account: Option<&str>, resource: &Sym) -> Option<String> {
+/// to allow the role too; offline that policy is unknown. `theirs` is the resource's account.
+fn cross_account_reason(role_account: Option<&str>, theirs: Option<&str>) -> Option<String> {
     let mine = role_account?;
-    let theirs = resource.known().and_then(arn_account)?;
+    let theirs = theirs?;
     (mine != theirs).then(|| {
         format!("the resource policy in account {theirs} (the resource is in another account than the role)")
     })

@@ -894,7 +894,12 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let Some((a_service, a_name)) = action.split_once(':') else {
+    // The request's service and name, split at its first colon (a byte scan: these
+    // strings are short, and this runs for every action entry of every statement).
+    let Some(colon) = action.bytes().position(|b| b == b':') else {
+        return false;
+    };
+    let (Some(a_service), Some(a_name)) = (action.get(..colon), action.get(colon + 1..)) else {
         return false;
     };
     // The pattern's service is its text up to its first colon: it equals the
@@ -910,7 +915,7 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     }
     // A wildcard in the pattern's service never matches (R15); that service equals the
     // request's ignoring case, so it has one exactly when the request's has.
-    if a_service.contains(['*', '?']) {
+    if a_service.bytes().any(|b| b == b'*' || b == b'?') {
         return false;
     }
     glob_ignore_case(pattern.get(n + 1..).unwrap_or_default(), a_name)
