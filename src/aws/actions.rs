@@ -231,11 +231,13 @@ const MEMO_LIMIT: usize = 4096;
 /// A per-thread memo of a pure function of the catalogue, by the exact text asked.
 type Memo<V> = RefCell<HashMap<Box<str>, V, FixedState>>;
 
+/// The ARN formats of an action, by its service and list of types.
+type FormatMemo = RefCell<HashMap<(&'static str, &'static str), Rc<[&'static str]>, FixedState>>;
+
 thread_local! {
     static LOOKUPS: Memo<Option<Action>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
     static EXPANSIONS: Memo<Rc<[Action]>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
-    static FORMATS: RefCell<HashMap<(&'static str, &'static str), Rc<[&'static str]>, FixedState>> =
-        RefCell::new(HashMap::with_hasher(FixedState::default()));
+    static FORMATS: FormatMemo = RefCell::new(HashMap::with_hasher(FixedState::default()));
 }
 
 fn remembered<V: Clone>(memo: &Memo<V>, key: &str, compute: impl FnOnce() -> V) -> V {
@@ -484,6 +486,32 @@ pub fn suggest(action: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memos_answer_as_the_catalogue_does() {
+        let asked = [
+            "ecr:GetAuthorizationToken",
+            "ECR:getauthorizationtoken",
+            "ecr:NoSuchAction",
+            "nosuch:Thing",
+            "ecr:*",
+            "logs:Create*",
+            "ssm:GetParameter?",
+            "ecr:Zzz*",
+            "*",
+        ];
+        // Twice: the second round answers from the memos.
+        for _ in 0..2 {
+            for a in asked {
+                assert_eq!(lookup(a), search(a), "{a}");
+                assert_eq!(&*expansion(a), expand(a).collect::<Vec<_>>(), "{a}");
+            }
+        }
+        for a in all().step_by(97) {
+            assert_eq!(&*a.formats(), a.arn_formats().collect::<Vec<_>>());
+            assert_eq!(&*a.formats(), a.arn_formats().collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn lookup_is_case_insensitive_and_canonical() {

@@ -107,13 +107,12 @@ impl<'r> Contexts<'r> {
             ),
             None => (None, None),
         };
-        let at = match self.built.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                let cx = context_for(self.role, self.account, resource, action, region);
-                self.built.push((key, cx));
-                self.built.len() - 1
-            }
+        let at = if let Some(at) = self.built.iter().position(|(k, _)| *k == key) {
+            at
+        } else {
+            let cx = context_for(self.role, self.account, resource, action, region);
+            self.built.push((key, cx));
+            self.built.len() - 1
         };
         // `at` is in range: found there, or just pushed.
         &self.built[at].1

@@ -464,3 +464,31 @@ fn substitute(tpl: &[TplPiece], request: &Request, unknowns: &mut Unknowns) -> O
     }
     Some(Pattern::from_toks(toks))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_keys_ignore_case() {
+        let mut cx = Context::unknown_by_default();
+        cx.add_value("aws:PrincipalAccount", "111122223333");
+        cx.add_value("AWS:principalaccount", "444455556666");
+        cx.set("aws:username", KeyState::Absent);
+        cx.set("AWS:UserName", KeyState::Unknown);
+        assert_eq!(
+            cx.get("aws:principalaccount"),
+            &KeyState::Known(vec!["111122223333".to_string(), "444455556666".to_string()])
+        );
+        assert_eq!(cx.get("aws:UserName"), &KeyState::Unknown);
+        assert_eq!(cx.get("aws:SourceVpc"), &KeyState::Unknown);
+        cx.add_value("aws:username", "bob");
+        assert_eq!(
+            cx.get("AWS:USERNAME"),
+            &KeyState::Known(vec!["bob".to_string()])
+        );
+        let cx = Context::from_pairs([("k", "1")], KeyState::Absent);
+        assert_eq!(cx.get("K"), &KeyState::Known(vec!["1".to_string()]));
+        assert_eq!(cx.get("other"), &KeyState::Absent);
+    }
+}

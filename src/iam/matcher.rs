@@ -960,6 +960,56 @@ mod tests {
         Pattern::resource(p).matches(t)
     }
 
+    /// The matcher as written before it compared the service in place.
+    fn action_matches_by_splitting(pattern: &str, action: &str) -> bool {
+        if pattern == "*" {
+            return true;
+        }
+        let (Some((p_service, p_name)), Some((a_service, a_name))) =
+            (pattern.split_once(':'), action.split_once(':'))
+        else {
+            return false;
+        };
+        if p_service.contains(['*', '?']) || !p_service.eq_ignore_ascii_case(a_service) {
+            return false;
+        }
+        glob_ignore_case(p_name, a_name)
+    }
+
+    #[test]
+    fn action_matches_agrees_with_splitting_both_sides() {
+        let texts = [
+            "*",
+            "ecr:*",
+            "ECR:Get*",
+            "ecr",
+            "ecr:",
+            ":",
+            ":x",
+            "*:x",
+            "e*r:x",
+            "e?r:GetX",
+            "ecr-public:*",
+            "ec:*",
+            "ecr:GetAuthorizationToken",
+            "ecr:Get:Thing",
+            "ecré:x",
+            "s3:Get?bject",
+            "s3:GetObject",
+            "kms:Decrypt",
+            "KMS:DECRYPT",
+        ];
+        for p in texts {
+            for a in texts {
+                assert_eq!(
+                    action_matches(p, a),
+                    action_matches_by_splitting(p, a),
+                    "{p} {a}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn r13_actions_are_case_insensitive() {
         assert!(action_matches("iam:ListAccessKeys", "IAM:listaccesskeys"));
