@@ -6,7 +6,12 @@
 //! a pattern must match exactly, without wildcards (R15); `*` and `?` in the
 //! action part are the only wildcards (R14).
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use foldhash::fast::FixedState;
 
 use super::table::Table;
 
@@ -97,8 +102,27 @@ impl Action {
         if self.is_wildcard_only() {
             return false;
         }
-        self.arn_formats()
+        self.formats()
+            .iter()
             .any(|format| pattern_fits_format(pattern, format))
+    }
+
+    /// [`Action::arn_formats`] collected, remembered per thread by the action's
+    /// service and list of types (many actions share one).
+    fn formats(&self) -> Rc<[&'static str]> {
+        FORMATS.with(|memo| {
+            let key = (self.service(), self.types);
+            if let Some(v) = memo.borrow().get(&key) {
+                return v.clone();
+            }
+            let v: Rc<[&'static str]> = self.arn_formats().collect();
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.insert(key, v.clone());
+            v
+        })
     }
 }
 
@@ -115,7 +139,7 @@ pub fn any_accepts_resource<S: AsRef<str>>(actions: &[Action], patterns: &[S]) -
             return false;
         }
         seen.push((a.service(), a.types));
-        a.arn_formats().any(|format| {
+        a.formats().iter().any(|format| {
             patterns
                 .iter()
                 .any(|p| pattern_fits_format(p.as_ref(), format))
@@ -187,9 +211,55 @@ fn action_of(row: &'static str) -> Action {
 
 /// The catalogue entry for `action` (`service:Name`, any case), with its
 /// canonical spelling. No wildcards: see [`expand`] for patterns.
+///
+/// Remembered per thread by the exact text asked (a policy names the same few
+/// actions over and over, and each rule asks about each of them).
 pub fn lookup(action: &str) -> Option<Action> {
+    LOOKUPS.with(|memo| remembered(memo, action, || search(action)))
+}
+
+/// [`lookup`] without the memo: a binary search of the catalogue.
+fn search(action: &str) -> Option<Action> {
     let i = ACTIONS.find(|row| cmp_key(row, action.bytes()))?;
     ACTIONS.row(i).map(action_of)
+}
+
+/// At most this many answers are remembered per thread and question; a run that
+/// asks more (thousands of distinct actions) starts over.
+const MEMO_LIMIT: usize = 4096;
+
+/// A per-thread memo of a pure function of the catalogue, by the exact text asked.
+type Memo<V> = RefCell<HashMap<Box<str>, V, FixedState>>;
+
+/// The ARN formats of an action, by its service and list of types.
+type FormatMemo = RefCell<HashMap<(&'static str, &'static str), Rc<[&'static str]>, FixedState>>;
+
+thread_local! {
+    static LOOKUPS: Memo<Option<Action>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
+    static EXPANSIONS: Memo<Rc<[Action]>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
+    static FORMATS: FormatMemo = RefCell::new(HashMap::with_hasher(FixedState::default()));
+}
+
+fn remembered<V: Clone>(memo: &Memo<V>, key: &str, compute: impl FnOnce() -> V) -> V {
+    if let Some(v) = memo.borrow().get(key) {
+        return v.clone();
+    }
+    let v = compute();
+    let mut memo = memo.borrow_mut();
+    if memo.len() >= MEMO_LIMIT {
+        memo.clear();
+    }
+    memo.insert(key.into(), v.clone());
+    v
+}
+
+/// [`expand`] collected, remembered per thread by the exact pattern (except `*`,
+/// every action, which is not kept).
+pub fn expansion(pattern: &str) -> Rc<[Action]> {
+    if pattern == "*" {
+        return expand(pattern).collect();
+    }
+    EXPANSIONS.with(|memo| remembered(memo, pattern, || expand(pattern).collect()))
 }
 
 /// The first row at or after `prefix:` (prefix in any case), and whether that
@@ -416,6 +486,32 @@ pub fn suggest(action: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memos_answer_as_the_catalogue_does() {
+        let asked = [
+            "ecr:GetAuthorizationToken",
+            "ECR:getauthorizationtoken",
+            "ecr:NoSuchAction",
+            "nosuch:Thing",
+            "ecr:*",
+            "logs:Create*",
+            "ssm:GetParameter?",
+            "ecr:Zzz*",
+            "*",
+        ];
+        // Twice: the second round answers from the memos.
+        for _ in 0..2 {
+            for a in asked {
+                assert_eq!(lookup(a), search(a), "{a}");
+                assert_eq!(&*expansion(a), expand(a).collect::<Vec<_>>(), "{a}");
+            }
+        }
+        for a in all().step_by(97) {
+            assert_eq!(&*a.formats(), a.arn_formats().collect::<Vec<_>>());
+            assert_eq!(&*a.formats(), a.arn_formats().collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn lookup_is_case_insensitive_and_canonical() {

@@ -162,14 +162,34 @@ fn arn_fields(s: &str) -> Option<[&str; 6]> {
     None
 }
 
+/// Whether `s` has a byte of `set` (ASCII only, so never inside a multi-byte character).
+fn has_any(s: &str, set: &[u8]) -> bool {
+    s.bytes().any(|b| set.contains(&b))
+}
+
+/// `s` up to its first byte of `set` (all of it when there is none).
+fn head<'a>(s: &'a str, set: &[u8]) -> &'a str {
+    let end = s.bytes().position(|b| set.contains(&b)).unwrap_or(s.len());
+    s.get(..end).unwrap_or_default()
+}
+
+/// `s` after its last byte of `set` (all of it when there is none).
+fn tail<'a>(s: &'a str, set: &[u8]) -> &'a str {
+    let start = s
+        .bytes()
+        .rposition(|b| set.contains(&b))
+        .map_or(0, |i| i + 1);
+    s.get(start..).unwrap_or_default()
+}
+
 /// The product-automaton search over the whole of both strings, after cheap
 /// answers for the common shapes.
 fn fits_whole(pattern: &str, format: &str) -> bool {
     // Text between these characters is literal on each side.
-    const POLICY_SPECIAL: [char; 4] = ['*', '?', '$', '}'];
-    const FORMAT_SPECIAL: [char; 3] = ['*', '$', '}'];
-    let pattern_literal = !pattern.contains(POLICY_SPECIAL);
-    let format_literal = !format.contains(FORMAT_SPECIAL);
+    const POLICY_SPECIAL: &[u8] = b"*?$}";
+    const FORMAT_SPECIAL: &[u8] = b"*$}";
+    let pattern_literal = !has_any(pattern, POLICY_SPECIAL);
+    let format_literal = !has_any(format, FORMAT_SPECIAL);
     if pattern_literal && format_literal {
         return pattern == format;
     }
@@ -181,12 +201,12 @@ fn fits_whole(pattern: &str, format: &str) -> bool {
     {
         return true;
     }
-    let p_head = pattern.split(POLICY_SPECIAL).next().unwrap_or_default();
+    let p_head = head(pattern, POLICY_SPECIAL);
     // A literal and one final placeholder (`secret:${SecretId}`), and the pattern
     // starts with that literal: the placeholder takes whatever the pattern adds.
     if let Some((lit, name)) = format.strip_suffix('}').and_then(|r| r.rsplit_once("${"))
-        && !lit.contains(FORMAT_SPECIAL)
-        && !name.contains(FORMAT_SPECIAL)
+        && !has_any(lit, FORMAT_SPECIAL)
+        && !has_any(name, FORMAT_SPECIAL)
         && name != "BucketName"
         && p_head.starts_with(lit)
     {
@@ -194,12 +214,12 @@ fn fits_whole(pattern: &str, format: &str) -> bool {
     }
     // Some text matches both, so it starts with both literal prefixes and ends
     // with both literal suffixes: one of each pair must extend the other.
-    let f_head = format.split(FORMAT_SPECIAL).next().unwrap_or_default();
+    let f_head = head(format, FORMAT_SPECIAL);
     if !(p_head.starts_with(f_head) || f_head.starts_with(p_head)) {
         return false;
     }
-    let p_tail = pattern.rsplit(POLICY_SPECIAL).next().unwrap_or_default();
-    let f_tail = format.rsplit(FORMAT_SPECIAL).next().unwrap_or_default();
+    let p_tail = tail(pattern, POLICY_SPECIAL);
+    let f_tail = tail(format, FORMAT_SPECIAL);
     if !(p_tail.ends_with(f_tail) || f_tail.ends_with(p_tail)) {
         return false;
     }

@@ -21,6 +21,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use foldhash::fast::FixedState;
+
 use crate::diagnostic::Reporter;
 use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
 use crate::model::policy::{Policy, PolicyKind};
@@ -53,7 +55,7 @@ pub struct RoleUse {
     pub needs: Vec<(&'static str, String)>,
     /// `needs` as a set (grants by action), so that recording stays linear when many
     /// task definitions share a role; looked up by `&str`, so a repeated need costs no copy.
-    seen_needs: HashMap<&'static str, HashSet<String>>,
+    seen_needs: HashMap<&'static str, HashSet<String, FixedState>, FixedState>,
     /// Some task definition reads a secret or a parameter (whose key may be unknown).
     pub reads_secrets: bool,
     /// Actions a value unknown offline may need (an image given by a template

@@ -68,6 +68,57 @@ fn context_for(
     cx
 }
 
+/// The contexts of one role's requests, built once per distinct pair of
+/// resource account and requested region: [`context_for`] depends on nothing
+/// else of a request, and a task definition's needs share a few.
+struct Contexts<'r> {
+    role: &'r RoleSet,
+    account: Option<&'r str>,
+    built: Vec<(ContextKey<'r>, Context)>,
+}
+
+/// What [`context_for`] reads of a request: `aws:ResourceAccount` and `aws:RequestedRegion`.
+type ContextKey<'a> = (Option<&'a str>, Option<&'a str>);
+
+impl<'r> Contexts<'r> {
+    fn new(role: &'r RoleSet, account: Option<&'r str>) -> Self {
+        Contexts {
+            role,
+            account,
+            built: Vec::new(),
+        }
+    }
+
+    /// [`context_for`]`(role, account, resource, action, region)`; `arn` is the
+    /// resource's `(arn_account, arn_region)` when it is known.
+    fn get(
+        &mut self,
+        resource: &'r Sym,
+        arn: Option<ContextKey<'r>>,
+        action: &str,
+        region: Option<&'r str>,
+    ) -> &Context {
+        let key: ContextKey<'r> = match arn {
+            Some((account, arn_region)) => (
+                account,
+                arn_region.or_else(|| {
+                    region.filter(|_| action.eq_ignore_ascii_case("ecr:GetAuthorizationToken"))
+                }),
+            ),
+            None => (None, None),
+        };
+        let at = if let Some(at) = self.built.iter().position(|(k, _)| *k == key) {
+            at
+        } else {
+            let cx = context_for(self.role, self.account, resource, action, region);
+            self.built.push((key, cx));
+            self.built.len() - 1
+        };
+        // `at` is in range: found there, or just pushed.
+        &self.built[at].1
+    }
+}
+
 fn layers<'a>(identity: &'a [&'a Policy], boundary: Option<&'a [&'a Policy]>) -> Layers<'a> {
     Layers {
         identity,
@@ -418,27 +469,24 @@ impl TaskChecker<'_, '_, '_> {
             .account()
             .map(str::to_string)
             .or_else(|| self.settings.account.clone());
+        let mut contexts = Contexts::new(&role, account.as_deref());
         let outcomes: Vec<Outcome<'_>> = all
             .iter()
             .map(|need| {
-                let region = need
+                // The resource's account and region, read once for everything below.
+                let arn = need
                     .resource
                     .known()
-                    .and_then(arn_region)
-                    .map(str::to_string);
-                let ctx = context_for(
-                    &role,
-                    account.as_deref(),
-                    &need.resource,
-                    need.action,
-                    region.as_deref(),
-                );
+                    .map(|r| (arn_account(r), arn_region(r)));
+                let region = arn.and_then(|(_, region)| region);
+                let ctx = contexts.get(&need.resource, arn, need.action, region);
                 let key_split = (need.action == "kms:Decrypt")
                     .then(|| roles.key_policy(&need.resource))
                     .flatten()
                     .map(|kp| split_key_policy(kp, &role));
                 let mut l = layers(&identity, boundary.as_deref());
-                let cross = cross_account_reason(account.as_deref(), &need.resource);
+                let cross =
+                    cross_account_reason(account.as_deref(), arn.and_then(|(theirs, _)| theirs));
                 l.cross_account = cross.as_deref();
                 let (direct, via_iam);
                 if let Some((d, v)) = &key_split {
@@ -449,7 +497,7 @@ impl TaskChecker<'_, '_, '_> {
                         enables_iam: &via_iam,
                     });
                 }
-                let mut eval = evaluate_need(&l, need, &ctx);
+                let mut eval = evaluate_need(&l, need, ctx);
                 if need.speculative && eval.decision != Decision::Allowed {
                     // Which service an unknown value names is a guess: never "missing".
                     eval.decision = Decision::Conditional;
@@ -857,10 +905,10 @@ pub(super) fn needs_context<'x>(settings: &'x Settings, src: &'x TaskSource) -> 
 }
 
 /// R39: a resource in another account than the role's needs its own resource policy
-/// to allow the role too; offline that policy is unknown.
-fn cross_account_reason(role_account: Option<&str>, resource: &Sym) -> Option<String> {
+/// to allow the role too; offline that policy is unknown. `theirs` is the resource's account.
+fn cross_account_reason(role_account: Option<&str>, theirs: Option<&str>) -> Option<String> {
     let mine = role_account?;
-    let theirs = resource.known().and_then(arn_account)?;
+    let theirs = theirs?;
     (mine != theirs).then(|| {
         format!("the resource policy in account {theirs} (the resource is in another account than the role)")
     })

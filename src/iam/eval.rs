@@ -1,7 +1,5 @@
 //! The decision for one request (R31–R41, R62–R65).
 
-use std::collections::HashMap;
-
 use super::condition::eval_block;
 use super::matcher::{Pattern, RequestText, Tok, action_matches};
 use super::variables::TplPiece;
@@ -22,9 +20,12 @@ pub enum KeyState {
 }
 
 /// The request context: condition keys (case-insensitive, R47) and a default for keys not given.
+///
+/// A request knows a handful of keys, so they are kept in a list, lower-cased, and looked up
+/// by a scan that ignores case: no hashing and no lower-cased copy per lookup.
 #[derive(Debug, Clone)]
 pub struct Context {
-    keys: HashMap<String, KeyState>,
+    keys: Vec<(String, KeyState)>,
     default: KeyState,
 }
 
@@ -32,7 +33,7 @@ impl Context {
     /// Keys not given are absent (`simulate`, as in AWS).
     pub fn absent_by_default() -> Context {
         Context {
-            keys: HashMap::new(),
+            keys: Vec::new(),
             default: KeyState::Absent,
         }
     }
@@ -40,7 +41,7 @@ impl Context {
     /// Keys not given are unknown (`check`, offline).
     pub fn unknown_by_default() -> Context {
         Context {
-            keys: HashMap::new(),
+            keys: Vec::new(),
             default: KeyState::Unknown,
         }
     }
@@ -51,7 +52,7 @@ impl Context {
         default: KeyState,
     ) -> Context {
         let mut ctx = Context {
-            keys: HashMap::new(),
+            keys: Vec::new(),
             default,
         };
         for (k, v) in pairs {
@@ -60,34 +61,39 @@ impl Context {
         ctx
     }
 
+    fn slot(&mut self, key: &str) -> Option<&mut KeyState> {
+        self.keys
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, s)| s)
+    }
+
     /// Sets the state of a key.
     pub fn set(&mut self, key: &str, state: KeyState) {
-        self.keys.insert(key.to_ascii_lowercase(), state);
+        match self.slot(key) {
+            Some(s) => *s = state,
+            None => self.keys.push((key.to_ascii_lowercase(), state)),
+        }
     }
 
     /// Adds one value to a key (making it known).
     pub fn add_value(&mut self, key: &str, value: &str) {
-        let entry = self
-            .keys
-            .entry(key.to_ascii_lowercase())
-            .or_insert(KeyState::Known(Vec::new()));
-        match entry {
-            KeyState::Known(vs) => vs.push(value.to_string()),
-            other => *other = KeyState::Known(vec![value.to_string()]),
+        match self.slot(key) {
+            Some(KeyState::Known(vs)) => vs.push(value.to_string()),
+            Some(other) => *other = KeyState::Known(vec![value.to_string()]),
+            None => self.keys.push((
+                key.to_ascii_lowercase(),
+                KeyState::Known(vec![value.to_string()]),
+            )),
         }
     }
 
     /// The state of a key (case-insensitive).
     pub fn get(&self, key: &str) -> &KeyState {
-        if let Some(s) = self.keys.get(key) {
-            return s;
-        }
-        if key.bytes().any(|b| b.is_ascii_uppercase())
-            && let Some(s) = self.keys.get(&key.to_ascii_lowercase())
-        {
-            return s;
-        }
-        &self.default
+        self.keys
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map_or(&self.default, |(_, s)| s)
     }
 }
 
@@ -457,4 +463,32 @@ fn substitute(tpl: &[TplPiece], request: &Request, unknowns: &mut Unknowns) -> O
         }
     }
     Some(Pattern::from_toks(toks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_keys_ignore_case() {
+        let mut cx = Context::unknown_by_default();
+        cx.add_value("aws:PrincipalAccount", "111122223333");
+        cx.add_value("AWS:principalaccount", "444455556666");
+        cx.set("aws:username", KeyState::Absent);
+        cx.set("AWS:UserName", KeyState::Unknown);
+        assert_eq!(
+            cx.get("aws:principalaccount"),
+            &KeyState::Known(vec!["111122223333".to_string(), "444455556666".to_string()])
+        );
+        assert_eq!(cx.get("aws:UserName"), &KeyState::Unknown);
+        assert_eq!(cx.get("aws:SourceVpc"), &KeyState::Unknown);
+        cx.add_value("aws:username", "bob");
+        assert_eq!(
+            cx.get("AWS:USERNAME"),
+            &KeyState::Known(vec!["bob".to_string()])
+        );
+        let cx = Context::from_pairs([("k", "1")], KeyState::Absent);
+        assert_eq!(cx.get("K"), &KeyState::Known(vec!["1".to_string()]));
+        assert_eq!(cx.get("other"), &KeyState::Absent);
+    }
 }

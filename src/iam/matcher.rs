@@ -894,15 +894,31 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let (Some((p_service, p_name)), Some((a_service, a_name))) =
-        (pattern.split_once(':'), action.split_once(':'))
-    else {
+    // The request's service and name, split at its first colon (a byte scan: these
+    // strings are short, and this runs for every action entry of every statement).
+    let Some(colon) = action.bytes().position(|b| b == b':') else {
         return false;
     };
-    if p_service.contains(['*', '?']) || !p_service.eq_ignore_ascii_case(a_service) {
+    let (Some(a_service), Some(a_name)) = (action.get(..colon), action.get(colon + 1..)) else {
+        return false;
+    };
+    // The pattern's service is its text up to its first colon: it equals the
+    // request's (which has no colon) ignoring case exactly when the pattern
+    // starts with it and a colon. Compared in place, without splitting the pattern.
+    let n = a_service.len();
+    if pattern.as_bytes().get(n) != Some(&b':')
+        || !pattern
+            .get(..n)
+            .is_some_and(|p_service| p_service.eq_ignore_ascii_case(a_service))
+    {
         return false;
     }
-    glob_ignore_case(p_name, a_name)
+    // A wildcard in the pattern's service never matches (R15); that service equals the
+    // request's ignoring case, so it has one exactly when the request's has.
+    if a_service.bytes().any(|b| b == b'*' || b == b'?') {
+        return false;
+    }
+    glob_ignore_case(pattern.get(n + 1..).unwrap_or_default(), a_name)
 }
 
 /// `ArnLike`/`ArnEquals` (R49): each of the six colon-separated components separately, so a `*`
@@ -942,6 +958,56 @@ mod tests {
 
     fn arn(p: &str, t: &str) -> bool {
         Pattern::resource(p).matches(t)
+    }
+
+    /// The matcher as written before it compared the service in place.
+    fn action_matches_by_splitting(pattern: &str, action: &str) -> bool {
+        if pattern == "*" {
+            return true;
+        }
+        let (Some((p_service, p_name)), Some((a_service, a_name))) =
+            (pattern.split_once(':'), action.split_once(':'))
+        else {
+            return false;
+        };
+        if p_service.contains(['*', '?']) || !p_service.eq_ignore_ascii_case(a_service) {
+            return false;
+        }
+        glob_ignore_case(p_name, a_name)
+    }
+
+    #[test]
+    fn action_matches_agrees_with_splitting_both_sides() {
+        let texts = [
+            "*",
+            "ecr:*",
+            "ECR:Get*",
+            "ecr",
+            "ecr:",
+            ":",
+            ":x",
+            "*:x",
+            "e*r:x",
+            "e?r:GetX",
+            "ecr-public:*",
+            "ec:*",
+            "ecr:GetAuthorizationToken",
+            "ecr:Get:Thing",
+            "ecré:x",
+            "s3:Get?bject",
+            "s3:GetObject",
+            "kms:Decrypt",
+            "KMS:DECRYPT",
+        ];
+        for p in texts {
+            for a in texts {
+                assert_eq!(
+                    action_matches(p, a),
+                    action_matches_by_splitting(p, a),
+                    "{p} {a}"
+                );
+            }
+        }
     }
 
     #[test]

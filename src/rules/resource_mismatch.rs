@@ -27,7 +27,7 @@ pub fn resource_pattern(value: &Sym) -> String {
 /// The catalogue actions an `Action` entry stands for (empty when it names none).
 fn actions_of(entry: &str) -> Vec<Action> {
     if entry.contains(['*', '?']) {
-        actions::expand(entry).collect()
+        actions::expansion(entry).to_vec()
     } else {
         actions::lookup(entry).into_iter().collect()
     }

@@ -40,9 +40,8 @@ pub fn problem(action: &str) -> Option<Problem> {
         return Some(Problem::UnknownService);
     }
     if name.contains(['*', '?']) {
-        return actions::expand(action)
-            .next()
-            .is_none()
+        return actions::expansion(action)
+            .is_empty()
             .then_some(Problem::NoMatch);
     }
     actions::lookup(action)

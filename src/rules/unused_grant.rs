@@ -23,7 +23,7 @@ pub struct Usage {
 /// ECS201's), covers no needed action, and is not a `kms:Decrypt` grant while
 /// the keys are unknown. A wildcard entry is used when it covers any need.
 pub fn is_unused(entry: &str, usage: &Usage) -> bool {
-    let names_something = entry == "*" || actions::expand(entry).next().is_some();
+    let names_something = entry == "*" || !actions::expansion(entry).is_empty();
     if !names_something {
         return false;
     }
@@ -49,10 +49,12 @@ pub fn check_policy(policy: &Policy, usage: &Usage, reporter: &mut Reporter<'_>)
     if !reporter.is_enabled(Rule::UnusedGrant) {
         return;
     }
-    let who = if usage.roles.len() == 1 {
-        format!("the execution role {}", role_list(&usage.roles))
-    } else {
-        format!("the execution roles {}", role_list(&usage.roles))
+    let who = || {
+        if usage.roles.len() == 1 {
+            format!("the execution role {}", role_list(&usage.roles))
+        } else {
+            format!("the execution roles {}", role_list(&usage.roles))
+        }
     };
     for st in &policy.statements {
         if st.effect != Effect::Allow || st.action.negated {
@@ -68,7 +70,10 @@ pub fn check_policy(policy: &Policy, usage: &Usage, reporter: &mut Reporter<'_>)
             let d = reporter.report(
                 Rule::UnusedGrant,
                 Loc::new(file, entry.span, entry.pointer.clone()),
-                format!("`{action}` covers nothing that the task definitions using {who} need"),
+                format!(
+                    "`{action}` covers nothing that the task definitions using {} need",
+                    who()
+                ),
             );
             d.role = usage.roles.first().cloned();
             d.with_help("remove it, or move it to the task role (`taskRoleArn`) if the application calls this API itself; lint every task definition that uses the role in one run");
