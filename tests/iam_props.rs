@@ -213,7 +213,7 @@ fn sym(items: &[Item]) -> Sym {
         }
     }
     if pieces.is_empty() {
-        return Sym::Known(lit);
+        return Sym::Known(lit.into());
     }
     if !lit.is_empty() {
         pieces.push(Piece::Lit(lit.into()));

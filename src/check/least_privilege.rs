@@ -407,7 +407,7 @@ mod tests {
         Need {
             rule: Rule::EcrPull,
             action,
-            resource: Sym::Known(grant.to_string()),
+            resource: Sym::Known(grant.into()),
             grant: grant.to_string(),
             origin: Loc::new(FileId::default(), Span::from_usize(0, 0), ""),
             container: None,

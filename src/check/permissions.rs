@@ -223,7 +223,7 @@ fn near_miss(role: &RoleSet, need: &Need) -> Option<(Option<Loc>, String)> {
                 let Some(pattern) = e.value.known() else {
                     continue;
                 };
-                let fits = |pat: &str| fits_sym(&Sym::Known(pat.to_string()));
+                let fits = |pat: &str| fits_sym(&Sym::Known(pat.into()));
                 if action_hit {
                     if pattern.contains(":parameter//")
                         && fits(&pattern.replace(":parameter//", ":parameter/"))
@@ -555,7 +555,7 @@ pub(super) fn kms_lookup<'a>(
                 crate::iam::matcher::Pattern::resource(pat).matches(&text)
                     || crate::iam::matcher::Pattern::resource(pat)
                         .matches(&text.replace("-??????", "-AbCdEf"))
-            }) && let Some(key) = key_arn(&Sym::Known(k.key.clone()), resource)
+            }) && let Some(key) = key_arn(&Sym::Known(k.key.as_str().into()), resource)
             {
                 return Some((key, None));
             }
@@ -877,11 +877,11 @@ fn key_arn(key: &Sym, resource: &Sym) -> Option<Sym> {
             let tail = if k.starts_with("alias/") {
                 k.clone()
             } else {
-                format!("key/{k}")
+                format!("key/{k}").into()
             };
-            Some(Sym::Known(format!(
-                "arn:{partition}:kms:{region}:{account}:{tail}"
-            )))
+            Some(Sym::Known(
+                format!("arn:{partition}:kms:{region}:{account}:{tail}").into(),
+            ))
         }
         Sym::Partial(p) => {
             if p.iter()

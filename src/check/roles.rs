@@ -196,9 +196,10 @@ impl Loader<'_, '_, '_> {
                         r.loc.as_ref(),
                     ));
                 }
+                .into()
             }
         };
-        if let Some(p) = self.managed.get(&arn) {
+        if let Some(p) = self.managed.get(arn.as_str()) {
             return p.clone().unwrap_or_else(|| {
                 Arc::new(unknown_policy(
                     &format!("the policy `{arn}` is not among the inputs"),
@@ -216,10 +217,10 @@ impl Loader<'_, '_, '_> {
             // Each ARN is looked up here once (then `self.managed` answers): the
             // source tree is not needed again.
             self.managed_sources
-                .remove(&arn)
+                .remove(arn.as_str())
                 .map(|src| self.source(&src, PolicyKind::Identity))
         };
-        self.managed.insert(arn.clone(), loaded.clone());
+        self.managed.insert(arn.to_string(), loaded.clone());
         loaded.unwrap_or_else(|| {
             let what = if crate::aws::is_aws_managed_arn(&arn) {
                 format!("`{arn}` is not a known AWS managed policy")
@@ -345,12 +346,12 @@ impl RoleSets {
                 .managed
                 .iter()
                 .map(|a| ManagedRef {
-                    arn: Sym::Known(a.clone()),
+                    arn: Sym::Known(a.as_str().into()),
                     loc: None,
                 })
                 .collect();
             role.boundary = rc.boundary.as_ref().map(|a| ManagedRef {
-                arn: Sym::Known(a.clone()),
+                arn: Sym::Known(a.as_str().into()),
                 loc: None,
             });
             if let Some(t) = &rc.trust {
@@ -479,7 +480,7 @@ impl RoleSets {
                         if let (None, Sym::Known(s)) = (&set.arn, sym)
                             && s.starts_with("arn:")
                         {
-                            set.arn = Some(s.clone());
+                            set.arn = Some(s.to_string());
                         }
                         ResolvedRole::Found(std::borrow::Cow::Owned(set))
                     }

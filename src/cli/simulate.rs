@@ -141,7 +141,7 @@ pub fn run(
     }
 
     let context = Context::from_pairs(pairs, KeyState::Absent);
-    let resource = Sym::Known(args.resource.clone());
+    let resource = Sym::Known(args.resource.as_str().into());
     let identity: Vec<&Policy> = loaded.policies.iter().collect();
     let boundary: Vec<&Policy> = loaded.boundary.iter().collect();
     let layers = Layers {

@@ -272,8 +272,8 @@ pub fn inventory(root: &Node, file: FileId, out: &mut IamInputs) {
         };
         let Some(key) = key_node.as_str() else { return };
         out.kms.push(KmsEntry {
-            resource: Sym::Known(resource.to_string()),
-            key: Sym::Known(key.to_string()),
+            resource: Sym::Known(resource.into()),
+            key: Sym::Known(key.into()),
             loc: Some(loc(file, key_node, &child_pointer(pointer, key_key))),
         });
     };

@@ -240,7 +240,7 @@ fn link(
                 if let Some(key) = role_keys.get(s) {
                     return RoleLink::Template(key.clone());
                 }
-                RoleLink::External(Sym::Known(s.to_string()), Loc::new(file, n.span, pointer))
+                RoleLink::External(Sym::Known(s.into()), Loc::new(file, n.span, pointer))
             }
             None => RoleLink::Unknown(
                 format!("a {}", n.kind_name()),
@@ -386,7 +386,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
             for (i, a) in list.iter().enumerate() {
                 if let Some(arn) = a.as_str() {
                     role.managed.push(ManagedRef {
-                        arn: Sym::Known(arn.to_string()),
+                        arn: Sym::Known(arn.into()),
                         loc: Some(Loc::new(
                             file,
                             a.span,
@@ -415,7 +415,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
             .filter(|b| b.as_str().is_some_and(|s| !s.is_empty()))
         {
             role.boundary = Some(ManagedRef {
-                arn: Sym::from_node(b).unwrap_or(Sym::Known(String::new())),
+                arn: Sym::from_node(b).unwrap_or(Sym::from("")),
                 loc: Some(Loc::new(
                     file,
                     b.span,
@@ -486,7 +486,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                         .entry(key.clone())
                         .or_insert_with(|| external_role(&key));
                     entry.managed.push(ManagedRef {
-                        arn: Sym::Known(arn),
+                        arn: Sym::Known(arn.into()),
                         loc: n.map(|n| {
                             Loc::new(file, n.span, child_pointer(&r.pointer, "policy_arn"))
                         }),
@@ -523,7 +523,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                 };
                 let resource = id.map_or_else(
                     || Sym::Partial(vec![Piece::Hole(format!("{}.arn", r.address).into())]),
-                    |s| Sym::Known(s.to_string()),
+                    |s| Sym::Known(s.into()),
                 );
                 if let Some(k) = r
                     .values
@@ -532,7 +532,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                 {
                     out.kms.push(KmsEntry {
                         resource,
-                        key: Sym::from_node(k).unwrap_or(Sym::Known(String::new())),
+                        key: Sym::from_node(k).unwrap_or(Sym::from("")),
                         loc: Some(Loc::new(file, k.span, child_pointer(&r.pointer, key_attr))),
                     });
                 } else if let Some(key) = config_references(root, &r.address, key_attr)
@@ -557,7 +557,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                 {
                     let arn = string_at(r.values, "arn").map_or_else(
                         || Sym::Partial(vec![Piece::Hole(format!("{}.arn", r.address).into())]),
-                        |a| Sym::Known(a.to_string()),
+                        |a| Sym::Known(a.into()),
                     );
                     let name = format!("the key policy of {}", r.address);
                     if let Some(src) = policy_from_string(

@@ -91,7 +91,7 @@ impl Enc {
         let pieces = match sym {
             Sym::Known(s) => {
                 return (!has_hole(s)).then(|| Enc {
-                    text: s.clone(),
+                    text: s.to_string(),
                     holes: Vec::new(),
                 });
             }
@@ -123,7 +123,7 @@ impl Enc {
     /// Decodes a piece of the encoded text back into a `Sym`.
     fn sym(&self, s: &str) -> Sym {
         if self.holes.is_empty() || !has_hole(s) {
-            return Sym::Known(s.to_string());
+            return Sym::Known(s.into());
         }
         let mut pieces = Vec::new();
         let mut lit = String::new();
@@ -158,7 +158,7 @@ pub fn cat(parts: &[&dyn AsSymPart]) -> Sym {
         for p in parts.iter().filter_map(|p| p.as_known()) {
             s.push_str(p);
         }
-        return Sym::Known(s);
+        return Sym::Known(s.into());
     }
     let mut pieces = Vec::new();
     for p in parts {
@@ -255,7 +255,7 @@ pub fn is_wholly_unknown(sym: &Sym) -> bool {
 /// `REGION` and `ACCOUNT`, template holes as `${...}`, placeholders as written.
 pub fn grant_text(sym: &Sym) -> String {
     if let Sym::Known(s) = sym {
-        return s.clone();
+        return s.to_string();
     }
     let mut out = String::new();
     for piece in sym.piece_refs() {

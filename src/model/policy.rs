@@ -480,7 +480,7 @@ fn load_statement(
         Some(Targets {
             negated: false,
             entries: vec![make_entry(
-                Sym::Known("*".to_string()),
+                Sym::Known("*".into()),
                 node.span,
                 pointer.clone(),
                 true,

@@ -1,11 +1,14 @@
 //! Strings that may be only partly known offline.
 
+use compact_str::CompactString;
+
 use crate::parse::{Node, Piece, Value};
 
 /// A string value from an input: fully known, or with unknown holes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sym {
-    Known(String),
+    /// Short strings (most names, actions, options) are stored inline.
+    Known(CompactString),
     /// Literal pieces and at least one hole, in order.
     Partial(Vec<Piece>),
 }
@@ -15,7 +18,9 @@ impl Sym {
     pub fn from_node(node: &Node) -> Option<Sym> {
         match &node.value {
             Value::Partial(pieces) => Some(Sym::from_pieces(pieces.clone())),
-            _ => node.scalar_text().map(|t| Sym::Known(t.into_owned())),
+            _ => node
+                .scalar_text()
+                .map(|t| Sym::Known(CompactString::from(t))),
         }
     }
 
@@ -37,7 +42,7 @@ impl Sym {
             }
         }
         if out.is_empty() {
-            return Sym::Known(lit);
+            return Sym::Known(lit.into());
         }
         if !lit.is_empty() {
             out.push(Piece::Lit(lit.into_boxed_str()));
@@ -118,7 +123,7 @@ impl std::fmt::Display for Sym {
 
 impl From<&str> for Sym {
     fn from(s: &str) -> Self {
-        Sym::Known(s.to_string())
+        Sym::Known(s.into())
     }
 }
 
@@ -155,7 +160,7 @@ mod tests {
                 Piece::Hole("C".into()),
             ])
         );
-        assert_eq!(Sym::from_pieces(Vec::new()), Sym::Known(String::new()));
+        assert_eq!(Sym::from_pieces(Vec::new()), Sym::from(""));
     }
 
     #[test]

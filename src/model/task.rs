@@ -15,6 +15,8 @@
 //! CloudFormation intrinsics the template resolver left in place (a YAML tag,
 //! `{"Ref": …}`, `{"Fn::…": …}`) are unknown values, never errors.
 
+use compact_str::CompactString;
+
 use crate::diagnostic::{Loc, Reporter};
 use crate::parse::{Node, Piece, Pointer, Value};
 use crate::rules::Rule;
@@ -50,7 +52,7 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Options {
     /// Keys as written, in source order; values may have been YAML booleans or numbers.
-    pub entries: Vec<(String, Field)>,
+    pub entries: Vec<(CompactString, Field)>,
 }
 
 impl Options {
@@ -597,7 +599,7 @@ impl Loader<'_, '_, '_> {
             };
             if let Some(value) = value {
                 entries.push((
-                    m.key.to_string(),
+                    CompactString::from(&*m.key),
                     Field {
                         value,
                         loc: field_loc,

@@ -239,7 +239,7 @@ mod tests {
     use super::*;
 
     fn known(s: &str) -> Sym {
-        Sym::Known(s.to_string())
+        Sym::Known(s.into())
     }
 
     #[test]

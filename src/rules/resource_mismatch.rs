@@ -13,7 +13,7 @@ use crate::rules::Rule;
 /// which fits anything (so a resource that depends on one is never held against a statement).
 pub fn resource_pattern(value: &Sym) -> String {
     match value {
-        Sym::Known(s) => s.clone(),
+        Sym::Known(s) => s.to_string(),
         Sym::Partial(pieces) => pieces
             .iter()
             .map(|p| match p {
