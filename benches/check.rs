@@ -16,6 +16,11 @@ use ecslint::check::{Settings, run};
 use ecslint::input::read;
 use ecslint::input::walk::{Candidate, Excludes, collect};
 
+// The allocator the `ecslint` binary ships with (src/main.rs), so that both
+// parse and check are timed as users run them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn settings() -> Settings {
     Settings {
         region: Some("us-east-1".to_string()),
