@@ -1,7 +1,7 @@
 //! The source database: every file's name and text, and the one place where a
 //! byte offset becomes a 1-based line and a 1-based column counted in characters.
 
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -43,10 +43,10 @@ struct Released {
     restored: OnceLock<Option<String>>,
 }
 
+/// Tells a changed file from the one read (not a defence against crafted collisions).
 fn text_hash(text: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(text)
 }
 
 impl SourceFile {
@@ -72,10 +72,16 @@ impl SourceFile {
     /// characters keep their text (columns count characters), and so do pipes and
     /// devices, which cannot be read twice.
     pub fn release_text(&mut self, path: &Path) {
-        if self.released.is_some() || !self.text.is_ascii() {
-            return;
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            self.release_text_of_regular_file(path);
         }
-        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+    }
+
+    /// [`SourceFile::release_text`] for a text just read from `path` as a
+    /// regular file (`input::read::read_bytes` reads nothing else): saves
+    /// asking the file system again.
+    pub fn release_text_of_regular_file(&mut self, path: &Path) {
+        if self.released.is_some() || !self.text.is_ascii() {
             return;
         }
         self.released = Some(Released {

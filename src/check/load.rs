@@ -645,7 +645,7 @@ fn contribute_all(
         // Texts are read again only for snippets; a file with an `ecslint:`
         // comment keeps its text for `suppress` (which reads kept texts only).
         if !source.text().contains("ecslint:") {
-            source.release_text(&candidate.path);
+            source.release_text_of_regular_file(&candidate.path);
         }
         Ok((source, c))
     })

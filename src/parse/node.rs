@@ -198,6 +198,10 @@ impl Node {
 /// Appends one RFC 6901 reference token (`~` → `~0`, `/` → `~1`) to a pointer.
 pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
+    if !token.bytes().any(|b| b == b'~' || b == b'/') {
+        pointer.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => pointer.push_str("~0"),
