@@ -608,10 +608,10 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         }
     }
 
-    fn kms(&mut self, resource: &Sym, origin: &Loc, name: Option<&str>) {
-        let Some((key, key_origin)) = (self.cx.kms_key_for)(resource) else {
-            return;
-        };
+    /// The ARN of the customer-managed key protecting `resource`, and where the
+    /// key was declared, when the key is known.
+    fn kms_key(&self, resource: &Sym) -> Option<(Sym, Option<Loc>)> {
+        let (key, key_origin) = (self.cx.kms_key_for)(resource)?;
         let key_arn = match arn::kms_kind(&key) {
             arn::KmsKind::KeyArn => key,
             // A key known only as a whole unknown (a plan's key created in the same apply):
@@ -651,6 +651,14 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
                 ])
             }
         };
+        Some((key_arn, key_origin))
+    }
+
+    /// `kms:Decrypt` on a key from [`Builder::kms_key`], unless the field already needs it.
+    fn push_kms(&mut self, key: Option<(Sym, Option<Loc>)>, origin: &Loc, name: Option<&str>) {
+        let Some((key_arn, key_origin)) = key else {
+            return;
+        };
         if self
             .out
             .iter()
@@ -678,28 +686,26 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         name: Option<&str>,
         kms: bool,
     ) {
+        // The key is looked up before the need takes the resource: no copy of it.
+        let key = if kms { self.kms_key(&param) } else { None };
         let grant = grant_text(&param);
-        let resource = self
-            .push(rule, "ssm:GetParameters", param, grant, origin, name)
-            .resource
-            .clone();
-        if kms {
-            self.kms(&resource, origin, name);
-        }
+        self.push(rule, "ssm:GetParameters", param, grant, origin, name);
+        self.push_kms(key, origin, name);
     }
 
-    fn secret_value(&mut self, rule: Rule, secret: &SecretRef, origin: &Loc, name: Option<&str>) {
-        let resource = secret.resource();
+    fn secret_value(&mut self, rule: Rule, secret: SecretRef, origin: &Loc, name: Option<&str>) {
+        let resource = secret.into_resource();
+        let key = self.kms_key(&resource);
         let grant = grant_text(&resource);
         self.push(
             rule,
             "secretsmanager:GetSecretValue",
-            resource.clone(),
+            resource,
             grant,
             origin,
             name,
         );
-        self.kms(&resource, origin, name);
+        self.push_kms(key, origin, name);
     }
 
     /// The secret behind `/aws/reference/secretsmanager/NAME` in the parameter's region and account.
@@ -716,7 +722,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         {
             let partition = Sym::from(partition_for(region));
             let secret = arn::secret_from_name(&partition, region, account, &id);
-            self.secret_value(Rule::Secret, &secret, origin, name);
+            self.secret_value(Rule::Secret, secret, origin, name);
         }
     }
 
@@ -795,7 +801,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
             }
         } else if a.is_service("secretsmanager") {
             match secret_of_arn(a) {
-                Ok(secret) => self.secret_value(Rule::Secret, &secret, &f.loc, name),
+                Ok(secret) => self.secret_value(Rule::Secret, secret, &f.loc, name),
                 Err(e) if v.is_known() => {
                     self.invalid(&f.loc, format!("`valueFrom` `{v}`: {}", e.message()));
                 }
@@ -852,7 +858,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
                 &v,
             )
         };
-        self.secret_value(Rule::RegistryCredentials, &secret, &f.loc, name);
+        self.secret_value(Rule::RegistryCredentials, secret, &f.loc, name);
     }
 
     /// `s3:GetObject` on the object and (softened) `s3:GetBucketLocation` on its bucket.
@@ -1004,7 +1010,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         };
         if a.is_service("secretsmanager") {
             match secret_of_arn(&a) {
-                Ok(s) => self.secret_value(Rule::FsxCredentials, &s, &f.loc, None),
+                Ok(s) => self.secret_value(Rule::FsxCredentials, s, &f.loc, None),
                 Err(e) if v.is_known() => self.invalid(
                     &f.loc,
                     format!("`credentialsParameter` `{v}`: {}", e.message()),

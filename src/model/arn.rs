@@ -105,8 +105,15 @@ impl<'a> Enc<'a> {
             }
             Sym::Partial(pieces) => pieces,
         };
-        let mut text = String::new();
-        let mut holes = Vec::new();
+        let len = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(l) => l.len(),
+                Piece::Hole(_) => 4,
+            })
+            .sum();
+        let mut text = String::with_capacity(len);
+        let mut holes = Vec::with_capacity(pieces.len());
         for piece in pieces {
             match piece {
                 Piece::Lit(l) => {
@@ -129,6 +136,16 @@ impl<'a> Enc<'a> {
             text: Cow::Owned(text),
             holes,
         })
+    }
+
+    /// A piece of the encoded text to join with [`cat`], as [`Enc::sym`] would
+    /// give it, without copying text that holds no hole.
+    fn part<'s>(&self, s: &'s str) -> Part<'s> {
+        if self.holes.is_empty() || !has_hole(s) {
+            Part::Text(s)
+        } else {
+            Part::Sym(self.sym(s))
+        }
     }
 
     /// Decodes a piece of the encoded text back into a `Sym`.
@@ -166,6 +183,28 @@ impl<'a> Enc<'a> {
             Sym::Partial(pieces)
         } else {
             Sym::from_pieces(pieces)
+        }
+    }
+}
+
+/// A slice of encoded text as a [`cat`] part: borrowed when it holds no hole.
+enum Part<'a> {
+    Text(&'a str),
+    Sym(Sym),
+}
+
+impl AsSymPart for Part<'_> {
+    fn as_known(&self) -> Option<&str> {
+        match self {
+            Part::Text(t) => Some(t),
+            Part::Sym(s) => s.known(),
+        }
+    }
+
+    fn partial_pieces(&self) -> &[Piece] {
+        match self {
+            Part::Text(_) => &[],
+            Part::Sym(s) => s.partial_pieces(),
         }
     }
 }
@@ -522,8 +561,8 @@ impl Arn {
     }
 
     /// The ARN with region and account made holes where they are not region- or
-    /// account-shaped, and `resource` (text) in place of its resource.
-    fn with_resource(&self, resource: &dyn AsSymPart) -> Sym {
+    /// account-shaped, and `prefix` then `resource` in place of its resource.
+    fn with_resource(&self, prefix: &str, resource: &dyn AsSymPart) -> Sym {
         cat(&[
             &"arn:",
             &self.partition,
@@ -534,6 +573,7 @@ impl Arn {
             &":",
             &*self.account_or_hole_ref(),
             &":",
+            &prefix,
             resource,
         ])
     }
@@ -820,7 +860,7 @@ pub fn ssm_parameter_and_name(arn: &Arn) -> Option<(Sym, Sym)> {
     }
     // `Arn::to_sym` of the ARN with this resource and region and account made holes
     // where they are not region- or account-shaped, without copying the ARN.
-    Some((arn.with_resource(&e.sym(base)), e.sym(name)))
+    Some((arn.with_resource("", &e.part(base)), e.sym(name)))
 }
 
 /// The parameter name inside a parameter ARN's resource (`parameter/a/b` → `/a/b`).
@@ -870,6 +910,15 @@ impl SecretRef {
             cat(&[&self.arn, &"-??????"])
         } else {
             self.arn.clone()
+        }
+    }
+
+    /// [`SecretRef::resource`], moving the ARN out instead of copying it.
+    pub fn into_resource(self) -> Sym {
+        if self.full == Some(false) {
+            cat(&[&self.arn, &"-??????"])
+        } else {
+            self.arn
         }
     }
 }
@@ -924,7 +973,7 @@ pub fn secret_of_arn(arn: &Arn) -> Result<SecretRef, SecretArnError> {
             _ => return Err(SecretArnError::BadFieldCount),
         };
     Ok(SecretRef {
-        arn: arn.with_resource(&cat(&[&"secret:", &e.sym(id)])),
+        arn: arn.with_resource("secret:", &e.part(id)),
         full: secret_text_is_full(id),
         json_key,
         version_stage,
@@ -1622,7 +1671,7 @@ mod tests {
     fn region_and_account_made_holes_in_place() {
         let a = parse_arn(&k("arn:aws:ssm:region:acct:parameter/x")).unwrap();
         assert_eq!(
-            a.with_resource(&"parameter/y").to_string(),
+            a.with_resource("parameter/", &"y").to_string(),
             "arn:aws:ssm:${region}:${acct}:parameter/y"
         );
         assert!(matches!(a.region_or_hole_ref(), Cow::Owned(_)));
@@ -1630,9 +1679,14 @@ mod tests {
         assert!(matches!(b.region_or_hole_ref(), Cow::Borrowed(_)));
         assert!(matches!(b.account_or_hole_ref(), Cow::Borrowed(_)));
         assert_eq!(
-            b.with_resource(&"r").to_string(),
+            b.with_resource("", &"r").to_string(),
             "arn:aws:ssm:us-east-1:123456789012:r"
         );
+        let e = Enc::new(&a.resource).unwrap();
+        assert!(matches!(e.part("parameter"), Part::Text("parameter")));
+        let holed = p(&[("a", false), ("H", true)]);
+        let e = Enc::new(&holed).unwrap();
+        assert!(matches!(e.part(&e.text), Part::Sym(s) if s == holed));
         assert!(starts_with_dir("cache/x", "cache"));
         assert!(starts_with_dir("cache/x", "cache/"));
         assert!(!starts_with_dir("cache/", "cache"));
