@@ -40,21 +40,27 @@ pub fn partition_for(region: &Sym) -> &'static str {
 
 /// Whether a text has the shape of an AWS region (`eu-west-1`, `us-gov-east-1`, `cn-north-1`).
 pub fn looks_like_region(s: &str) -> bool {
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
     let mut parts = s.split('-');
     let Some(first) = parts.next() else {
         return false;
     };
-    let rest: Vec<&str> = parts.collect();
-    (2..=4).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && rest.len() >= 2
-        && rest
-            .last()
+    if !(2..=4).contains(&first.len()) || !lower(first) {
+        return false;
+    }
+    // Lower-case words, then a number of one or two digits: at least two parts after the first.
+    let mut count = 0;
+    let mut last = None;
+    for part in parts {
+        if last.is_some_and(|p| !lower(p)) {
+            return false;
+        }
+        last = Some(part);
+        count += 1;
+    }
+    count >= 2
+        && last
             .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()))
-        && rest
-            .iter()
-            .take(rest.len() - 1)
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// Whether a text is a 12-digit account id.
@@ -1597,7 +1603,31 @@ mod tests {
         prop::collection::vec(piece, 0..6).prop_map(Sym::from_pieces)
     }
 
+    /// The former `looks_like_region`, collecting the parts.
+    fn looks_like_region_reference(s: &str) -> bool {
+        let mut parts = s.split('-');
+        let Some(first) = parts.next() else {
+            return false;
+        };
+        let rest: Vec<&str> = parts.collect();
+        (2..=4).contains(&first.len())
+            && first.bytes().all(|b| b.is_ascii_lowercase())
+            && rest.len() >= 2
+            && rest.last().is_some_and(|n| {
+                !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit())
+            })
+            && rest
+                .iter()
+                .take(rest.len() - 1)
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+    }
+
     proptest::proptest! {
+        #[test]
+        fn region_shape_agrees_with_collecting_the_parts(s in "(us|eu|gov|a|east|1|12|123|-|X)*") {
+            proptest::prop_assert_eq!(looks_like_region(&s), looks_like_region_reference(&s));
+        }
+
         #[test]
         fn cat_agrees_with_joining_pieces(a in arb_sym(), b in arb_sym(), c in arb_sym()) {
             let lit = Sym::from(":x:");
