@@ -18,12 +18,14 @@
 //! - Non-region-shaped regions and non-12-digit accounts written in ARNs
 //!   (`region`, `aws_account_id`) are holes too.
 
+use std::borrow::Cow;
+
 use crate::diagnostic::{Loc, Reporter};
 use crate::model::Sym;
 use crate::model::arn::{
     self, Arn, SSM_SECRETS_MANAGER_REFERENCE, SecretRef, cat, grant_text, hole, is_wholly_unknown,
-    looks_like_region, parse_arn, parse_ecr_image, parse_s3_object_arn, parse_secret_arn,
-    partition_for, placeholders_to_holes,
+    looks_like_region, parse_arn, parse_ecr_image, parse_s3_object_arn, partition_for,
+    secret_of_arn, with_placeholder_holes,
 };
 use crate::model::task::{Container, Field, SecretEntry, TaskDefinition};
 use crate::parse::Piece;
@@ -136,7 +138,7 @@ pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement>
     for c in &task.containers {
         if always
             && let Some(image) = &c.image
-            && parse_ecr_image(&placeholders_to_holes(&image.value)).is_some()
+            && parse_ecr_image(&with_placeholder_holes(&image.value)).is_some()
         {
             return if fargate {
                 req(
@@ -251,7 +253,7 @@ pub fn execution_role_required(task: &TaskDefinition) -> Option<RoleRequirement>
 
 /// The S3 or SSM reference of a `credentialspec:` / `credentialspecdomainless:` entry.
 fn credspec_location(value: &Sym) -> Option<Sym> {
-    let v = placeholders_to_holes(value);
+    let v = with_placeholder_holes(value);
     let rest = arn::strip_literal_prefix(&v, "credentialspecdomainless:")
         .or_else(|| arn::strip_literal_prefix(&v, "credentialspec:"))?;
     arn::has_literal_prefix(&rest, "arn:").then_some(rest)
@@ -284,7 +286,7 @@ impl Env {
     fn new(task: &TaskDefinition, cx: &NeedsContext<'_>) -> Env {
         let arn_of = |f: &Option<Field>| {
             f.as_ref()
-                .and_then(|f| parse_arn(&placeholders_to_holes(&f.value)))
+                .and_then(|f| parse_arn(&with_placeholder_holes(&f.value)))
         };
         let task_arn = arn_of(&task.task_definition_arn);
         let role_arn = arn_of(&task.execution_role_arn);
@@ -332,8 +334,9 @@ struct Builder<'t, 'c, 'r, 's> {
     out: Vec<Need>,
 }
 
-fn val(f: &Field) -> Sym {
-    placeholders_to_holes(&f.value)
+/// The field's value with templating placeholders made holes, borrowed when it has none.
+fn val(f: &Field) -> Cow<'_, Sym> {
+    with_placeholder_holes(&f.value)
 }
 
 impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
@@ -376,6 +379,34 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         });
         let last = self.out.len() - 1;
         &mut self.out[last]
+    }
+
+    /// One need per action, all on `resource` (moved into the last), from `origin`;
+    /// the index of the first.
+    fn push_all(
+        &mut self,
+        rule: Rule,
+        actions: &[&'static str],
+        resource: Sym,
+        grant: String,
+        origin: &Loc,
+        container: Option<&str>,
+    ) -> usize {
+        let first = self.out.len();
+        if let Some((last, rest)) = actions.split_last() {
+            for action in rest {
+                self.push(
+                    rule,
+                    action,
+                    resource.clone(),
+                    grant.clone(),
+                    origin,
+                    container,
+                );
+            }
+            self.push(rule, last, resource, grant, origin, container);
+        }
+        first
     }
 
     fn invalid(&mut self, loc: &Loc, message: String) {
@@ -446,29 +477,21 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
             name,
         );
         n.fargate_vpc_trap = fargate;
-        for action in ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] {
-            self.push(
-                Rule::EcrPull,
-                action,
-                repo.clone(),
-                repo_grant.clone(),
-                &image.loc,
-                name,
-            );
-        }
-        if arn::pull_through_cache_prefix(&ecr.repository, self.cx.pull_through_prefixes).is_some()
-        {
-            for action in ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"] {
-                let n = self.push(
-                    Rule::EcrPull,
-                    action,
-                    repo.clone(),
-                    repo_grant.clone(),
-                    &image.loc,
-                    name,
-                );
-                n.softening = Some(Softening::PullThroughCache);
-            }
+        let cache = arn::pull_through_cache_prefix(&ecr.repository, self.cx.pull_through_prefixes)
+            .is_some();
+        let actions: &[&'static str] = if cache {
+            &[
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchImportUpstreamImage",
+                "ecr:CreateRepository",
+            ]
+        } else {
+            &["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+        };
+        let first = self.push_all(Rule::EcrPull, actions, repo, repo_grant, &image.loc, name);
+        for n in self.out.iter_mut().skip(first + 2) {
+            n.softening = Some(Softening::PullThroughCache);
         }
     }
 
@@ -489,15 +512,16 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         };
         let group = val(group_field);
         let region = match lc.options.get("awslogs-region").map(val) {
-            Some(Sym::Known(r)) if !looks_like_region(&r) => hole(&r),
-            Some(r) => r,
-            None => self.env.region.clone(),
+            Some(r) => match r.known() {
+                Some(k) if !looks_like_region(k) => Cow::Owned(hole(k)),
+                _ => r,
+            },
+            None => Cow::Borrowed(&self.env.region),
         };
         let partition = Sym::from(partition_for(&region));
-        let account = self.env.role_account.clone();
         let stream = match (lc.options.get("awslogs-stream-prefix").map(val), name) {
             (Some(prefix), Some(n)) if !arn::is_placeholder(n) => {
-                cat(&[&prefix, &"/", &n, &"/", &hole("task-id")])
+                cat(&[&*prefix, &"/", &n, &"/", &hole("task-id")])
             }
             _ => hole("stream"),
         };
@@ -505,39 +529,47 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
             &"arn:",
             &partition,
             &":logs:",
-            &region,
+            &*region,
             &":",
-            &account,
+            &self.env.role_account,
             &":log-group:",
-            &group,
+            &*group,
         ]);
         let grant = grant_text(&cat(&[&base, &":*"]));
         let stream_arn = cat(&[&base, &":log-stream:", &stream]);
-        for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
-            self.push(
+        let create = lc.options.get("awslogs-create-group").filter(|create| {
+            create
+                .known()
+                .is_some_and(|v| matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True"))
+        });
+        let Some(create) = create else {
+            self.push_all(
                 Rule::Logs,
-                action,
-                stream_arn.clone(),
-                grant.clone(),
+                &["logs:CreateLogStream", "logs:PutLogEvents"],
+                stream_arn,
+                grant,
                 &group_field.loc,
                 name,
             );
-        }
-        if let Some(create) = lc.options.get("awslogs-create-group")
-            && create
-                .known()
-                .is_some_and(|v| matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True"))
-        {
-            let arn = cat(&[&base, &":log-stream:"]);
-            self.push(
-                Rule::Logs,
-                "logs:CreateLogGroup",
-                arn,
-                grant,
-                &create.loc,
-                name,
-            );
-        }
+            return;
+        };
+        self.push_all(
+            Rule::Logs,
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            stream_arn,
+            grant.clone(),
+            &group_field.loc,
+            name,
+        );
+        let arn = cat(&[&base, &":log-stream:"]);
+        self.push(
+            Rule::Logs,
+            "logs:CreateLogGroup",
+            arn,
+            grant,
+            &create.loc,
+            name,
+        );
     }
 
     /// A `valueFrom` known only as an unknown (`!ImportValue`, a parameter without
@@ -576,10 +608,10 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         }
     }
 
-    fn kms(&mut self, resource: &Sym, origin: &Loc, name: Option<&str>) {
-        let Some((key, key_origin)) = (self.cx.kms_key_for)(resource) else {
-            return;
-        };
+    /// The ARN of the customer-managed key protecting `resource`, and where the
+    /// key was declared, when the key is known.
+    fn kms_key(&self, resource: &Sym) -> Option<(Sym, Option<Loc>)> {
+        let (key, key_origin) = (self.cx.kms_key_for)(resource)?;
         let key_arn = match arn::kms_kind(&key) {
             arn::KmsKind::KeyArn => key,
             // A key known only as a whole unknown (a plan's key created in the same apply):
@@ -619,6 +651,14 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
                 ])
             }
         };
+        Some((key_arn, key_origin))
+    }
+
+    /// `kms:Decrypt` on a key from [`Builder::kms_key`], unless the field already needs it.
+    fn push_kms(&mut self, key: Option<(Sym, Option<Loc>)>, origin: &Loc, name: Option<&str>) {
+        let Some((key_arn, key_origin)) = key else {
+            return;
+        };
         if self
             .out
             .iter()
@@ -646,28 +686,26 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         name: Option<&str>,
         kms: bool,
     ) {
+        // The key is looked up before the need takes the resource: no copy of it.
+        let key = if kms { self.kms_key(&param) } else { None };
         let grant = grant_text(&param);
-        let resource = self
-            .push(rule, "ssm:GetParameters", param, grant, origin, name)
-            .resource
-            .clone();
-        if kms {
-            self.kms(&resource, origin, name);
-        }
+        self.push(rule, "ssm:GetParameters", param, grant, origin, name);
+        self.push_kms(key, origin, name);
     }
 
-    fn secret_value(&mut self, rule: Rule, secret: &SecretRef, origin: &Loc, name: Option<&str>) {
-        let resource = secret.resource();
+    fn secret_value(&mut self, rule: Rule, secret: SecretRef, origin: &Loc, name: Option<&str>) {
+        let resource = secret.into_resource();
+        let key = self.kms_key(&resource);
         let grant = grant_text(&resource);
         self.push(
             rule,
             "secretsmanager:GetSecretValue",
-            resource.clone(),
+            resource,
             grant,
             origin,
             name,
         );
-        self.kms(&resource, origin, name);
+        self.push_kms(key, origin, name);
     }
 
     /// The secret behind `/aws/reference/secretsmanager/NAME` in the parameter's region and account.
@@ -684,7 +722,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         {
             let partition = Sym::from(partition_for(region));
             let secret = arn::secret_from_name(&partition, region, account, &id);
-            self.secret_value(Rule::Secret, &secret, origin, name);
+            self.secret_value(Rule::Secret, secret, origin, name);
         }
     }
 
@@ -702,13 +740,17 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
             self.secret_arn(&a, &v, f, name);
             return;
         }
-        let lits: String = v
-            .piece_refs()
-            .filter_map(|p| match p {
-                crate::model::sym::PieceRef::Lit(l) => Some(l),
-                crate::model::sym::PieceRef::Hole(_) => None,
-            })
-            .collect();
+        let lits: Cow<'_, str> = match v.known() {
+            Some(k) => Cow::Borrowed(k),
+            None => v
+                .piece_refs()
+                .filter_map(|p| match p {
+                    crate::model::sym::PieceRef::Lit(l) => Some(l),
+                    crate::model::sym::PieceRef::Hole(_) => None,
+                })
+                .collect(),
+        };
+        let stripped = arn::strip_ssm_selector_sym(&v);
         if !v.is_known() {
             // A value only partly known: a bare SSM name if nothing says otherwise.
             if lits.contains(':') || arn::has_literal_prefix(&v, "arn") {
@@ -717,29 +759,34 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
         } else if lits.starts_with("arn:") {
             self.invalid(&f.loc, format!("`valueFrom` `{lits}` is not a valid ARN"));
             return;
-        } else {
-            let base = arn::strip_ssm_selector_sym(&v);
-            if let Some(why) = arn::ssm_name_error(&base) {
-                self.invalid(
-                    &f.loc,
-                    format!("`valueFrom` `{lits}` is neither an ARN nor a valid SSM parameter name: {why}"),
-                );
-                return;
-            }
+        } else if let Some(why) = arn::ssm_name_error(&stripped) {
+            self.invalid(
+                &f.loc,
+                format!(
+                    "`valueFrom` `{lits}` is neither an ARN nor a valid SSM parameter name: {why}"
+                ),
+            );
+            return;
         }
-        let (region, account) = (self.env.region.clone(), self.env.account.clone());
-        let param = arn::ssm_parameter_arn(&self.env.partition(), &region, &account, &v);
+        let param = arn::ssm_parameter_arn_of_base(
+            &self.env.partition(),
+            &self.env.region,
+            &self.env.account,
+            &stripped,
+        );
         self.ssm_parameter(Rule::SsmParameter, param, &f.loc, name, true);
-        let stripped = arn::strip_ssm_selector_sym(&v);
-        self.referenced_secret(&stripped, &region, &account, &f.loc, name);
+        if arn::has_literal_prefix(&stripped, SSM_SECRETS_MANAGER_REFERENCE) {
+            let (region, account) = (self.env.region.clone(), self.env.account.clone());
+            self.referenced_secret(&stripped, &region, &account, &f.loc, name);
+        }
     }
 
     fn secret_arn(&mut self, a: &Arn, v: &Sym, f: &Field, name: Option<&str>) {
         if a.is_service("ssm") {
-            match arn::ssm_parameter_from_arn(a) {
-                Some(param) => {
+            match arn::ssm_parameter_and_name(a) {
+                Some((param, pname)) => {
                     self.ssm_parameter(Rule::SsmParameter, param, &f.loc, name, true);
-                    if let Some(pname) = arn::ssm_name_of_arn(a) {
+                    if arn::has_literal_prefix(&pname, SSM_SECRETS_MANAGER_REFERENCE) {
                         let (region, account) = (a.region_or_hole(), a.account_or_hole());
                         self.referenced_secret(&pname, &region, &account, &f.loc, name);
                     }
@@ -753,8 +800,8 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
                 None => {}
             }
         } else if a.is_service("secretsmanager") {
-            match parse_secret_arn(v) {
-                Ok(secret) => self.secret_value(Rule::Secret, &secret, &f.loc, name),
+            match secret_of_arn(a) {
+                Ok(secret) => self.secret_value(Rule::Secret, secret, &f.loc, name),
                 Err(e) if v.is_known() => {
                     self.invalid(&f.loc, format!("`valueFrom` `{v}`: {}", e.message()));
                 }
@@ -784,7 +831,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
                 }
                 return;
             }
-            match parse_secret_arn(&v) {
+            match secret_of_arn(&a) {
                 Ok(s) => s,
                 Err(e) => {
                     if v.is_known() {
@@ -811,7 +858,7 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
                 &v,
             )
         };
-        self.secret_value(Rule::RegistryCredentials, &secret, &f.loc, name);
+        self.secret_value(Rule::RegistryCredentials, secret, &f.loc, name);
     }
 
     /// `s3:GetObject` on the object and (softened) `s3:GetBucketLocation` on its bucket.
@@ -962,8 +1009,8 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
             return;
         };
         if a.is_service("secretsmanager") {
-            match parse_secret_arn(&v) {
-                Ok(s) => self.secret_value(Rule::FsxCredentials, &s, &f.loc, None),
+            match secret_of_arn(&a) {
+                Ok(s) => self.secret_value(Rule::FsxCredentials, s, &f.loc, None),
                 Err(e) if v.is_known() => self.invalid(
                     &f.loc,
                     format!("`credentialsParameter` `{v}`: {}", e.message()),

@@ -8,6 +8,10 @@
 //! private-use character, so plain string code can split and test the text;
 //! a hole is assumed not to contain the separator being split on.
 
+use std::borrow::Cow;
+
+use compact_str::CompactString;
+
 use crate::parse::Piece;
 
 use super::Sym;
@@ -36,21 +40,27 @@ pub fn partition_for(region: &Sym) -> &'static str {
 
 /// Whether a text has the shape of an AWS region (`eu-west-1`, `us-gov-east-1`, `cn-north-1`).
 pub fn looks_like_region(s: &str) -> bool {
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
     let mut parts = s.split('-');
     let Some(first) = parts.next() else {
         return false;
     };
-    let rest: Vec<&str> = parts.collect();
-    (2..=4).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && rest.len() >= 2
-        && rest
-            .last()
+    if !(2..=4).contains(&first.len()) || !lower(first) {
+        return false;
+    }
+    // Lower-case words, then a number of one or two digits: at least two parts after the first.
+    let mut count = 0;
+    let mut last = None;
+    for part in parts {
+        if last.is_some_and(|p| !lower(p)) {
+            return false;
+        }
+        last = Some(part);
+        count += 1;
+    }
+    count >= 2
+        && last
             .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()))
-        && rest
-            .iter()
-            .take(rest.len() - 1)
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// Whether a text is a 12-digit account id.
@@ -64,10 +74,10 @@ pub fn looks_like_account(s: &str) -> bool {
 const HOLE_BASE: u32 = 0xF_0000;
 const HOLE_MAX: usize = 0xFFFD;
 
-/// A `Sym` as text, each hole one private-use character.
-struct Enc {
-    text: String,
-    holes: Vec<Box<str>>,
+/// A `Sym` as text, each hole one private-use character; a known value's text is borrowed.
+struct Enc<'a> {
+    text: Cow<'a, str>,
+    holes: Vec<&'a str>,
 }
 
 fn hole_index(c: char) -> Option<usize> {
@@ -81,24 +91,35 @@ fn is_hole(c: char) -> bool {
     hole_index(c).is_some()
 }
 
+/// The first UTF-8 byte of every character from U+C0000 to U+FFFFF, so of every hole.
+const HOLE_LEAD_BYTE: u8 = 0xF3;
+
 fn has_hole(s: &str) -> bool {
-    s.chars().any(is_hole)
+    // A byte scan first: almost no text holds a character of plane 15.
+    s.as_bytes().contains(&HOLE_LEAD_BYTE) && s.chars().any(is_hole)
 }
 
-impl Enc {
+impl<'a> Enc<'a> {
     /// `None` when the literal text already holds characters of the encoding range.
-    fn new(sym: &Sym) -> Option<Enc> {
+    fn new(sym: &'a Sym) -> Option<Enc<'a>> {
         let pieces = match sym {
             Sym::Known(s) => {
                 return (!has_hole(s)).then(|| Enc {
-                    text: s.to_string(),
+                    text: Cow::Borrowed(s.as_str()),
                     holes: Vec::new(),
                 });
             }
             Sym::Partial(pieces) => pieces,
         };
-        let mut text = String::new();
-        let mut holes = Vec::new();
+        let len = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(l) => l.len(),
+                Piece::Hole(_) => 4,
+            })
+            .sum();
+        let mut text = String::with_capacity(len);
+        let mut holes = Vec::with_capacity(pieces.len());
         for piece in pieces {
             match piece {
                 Piece::Lit(l) => {
@@ -113,11 +134,24 @@ impl Enc {
                     }
                     let c = char::from_u32(HOLE_BASE + u32::try_from(holes.len()).ok()?)?;
                     text.push(c);
-                    holes.push(h.clone());
+                    holes.push(&**h);
                 }
             }
         }
-        Some(Enc { text, holes })
+        Some(Enc {
+            text: Cow::Owned(text),
+            holes,
+        })
+    }
+
+    /// A piece of the encoded text to join with [`cat`], as [`Enc::sym`] would
+    /// give it, without copying text that holds no hole.
+    fn part<'s>(&self, s: &'s str) -> Part<'s> {
+        if self.holes.is_empty() || !has_hole(s) {
+            Part::Text(s)
+        } else {
+            Part::Sym(self.sym(s))
+        }
     }
 
     /// Decodes a piece of the encoded text back into a `Sym`.
@@ -126,72 +160,129 @@ impl Enc {
             return Sym::Known(s.into());
         }
         let mut pieces = Vec::new();
-        let mut lit = String::new();
-        for c in s.chars() {
-            match hole_index(c).and_then(|i| self.holes.get(i)) {
-                Some(h) => {
-                    if !lit.is_empty() {
-                        pieces.push(Piece::Lit(std::mem::take(&mut lit).into_boxed_str()));
-                    }
-                    pieces.push(Piece::Hole(h.clone()));
+        // The start of the literal being read, and where to look for the next hole.
+        let (mut start, mut at) = (0, 0);
+        // A hole's first byte starts a character: never inside another one.
+        while let Some(p) = s
+            .as_bytes()
+            .get(at..)
+            .and_then(|b| b.iter().position(|&x| x == HOLE_LEAD_BYTE))
+            .map(|off| at + off)
+        {
+            let Some(c) = s.get(p..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            at = p + c.len_utf8();
+            if let Some(h) = hole_index(c).and_then(|i| self.holes.get(i)) {
+                if let Some(lit) = s.get(start..p).filter(|l| !l.is_empty()) {
+                    pieces.push(Piece::Lit(lit.into()));
                 }
-                None => lit.push(c),
+                pieces.push(Piece::Hole((*h).into()));
+                start = at;
             }
         }
-        if !lit.is_empty() {
-            pieces.push(Piece::Lit(lit.into_boxed_str()));
+        if let Some(lit) = s.get(start..).filter(|l| !l.is_empty()) {
+            pieces.push(Piece::Lit(lit.into()));
         }
-        Sym::from_pieces(pieces)
+        // No adjacent or empty literals: normal as soon as it has a hole.
+        if pieces.iter().any(|p| matches!(p, Piece::Hole(_))) {
+            Sym::Partial(pieces)
+        } else {
+            Sym::from_pieces(pieces)
+        }
+    }
+}
+
+/// A slice of encoded text as a [`cat`] part: borrowed when it holds no hole.
+enum Part<'a> {
+    Text(&'a str),
+    Sym(Sym),
+}
+
+impl AsSymPart for Part<'_> {
+    fn as_known(&self) -> Option<&str> {
+        match self {
+            Part::Text(t) => Some(t),
+            Part::Sym(s) => s.known(),
+        }
+    }
+
+    fn partial_pieces(&self) -> &[Piece] {
+        match self {
+            Part::Text(_) => &[],
+            Part::Sym(s) => s.partial_pieces(),
+        }
     }
 }
 
 /// Concatenates literal text and `Sym`s.
 pub fn cat(parts: &[&dyn AsSymPart]) -> Sym {
     // All known (the common case): one string, no pieces.
-    if parts.iter().all(|p| p.as_known().is_some()) {
-        let len = parts
-            .iter()
-            .filter_map(|p| p.as_known())
-            .map(str::len)
-            .sum();
-        let mut s = String::with_capacity(len);
-        for p in parts.iter().filter_map(|p| p.as_known()) {
-            s.push_str(p);
-        }
-        return Sym::Known(s.into());
-    }
-    let mut pieces = Vec::new();
+    let mut len = 0;
     for p in parts {
-        p.push_into(&mut pieces);
+        match p.as_known() {
+            Some(k) => len += k.len(),
+            None => return cat_partial(parts),
+        }
     }
-    Sym::from_pieces(pieces)
+    let mut s = CompactString::with_capacity(len);
+    for p in parts.iter().filter_map(|p| p.as_known()) {
+        s.push_str(p);
+    }
+    Sym::Known(s)
+}
+
+/// [`cat`] when a part is not wholly known: as `Sym::from_pieces` of every
+/// part's pieces, without those pieces (adjacent literals joined as they come
+/// in one reused buffer, empty ones left out).
+fn cat_partial(parts: &[&dyn AsSymPart]) -> Sym {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    for p in parts {
+        if let Some(k) = p.as_known() {
+            lit.push_str(k);
+            continue;
+        }
+        for piece in p.partial_pieces() {
+            match piece {
+                Piece::Lit(l) => lit.push_str(l),
+                Piece::Hole(h) => {
+                    if !lit.is_empty() {
+                        out.push(Piece::Lit(lit.as_str().into()));
+                        lit.clear();
+                    }
+                    out.push(Piece::Hole(h.clone()));
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        return Sym::Known(lit.into());
+    }
+    if !lit.is_empty() {
+        out.push(Piece::Lit(lit.as_str().into()));
+    }
+    Sym::Partial(out)
 }
 
 /// Something [`cat`] can join: a `&str` or a `Sym`.
 pub trait AsSymPart {
-    fn push_into(&self, out: &mut Vec<Piece>);
-
     /// The text, when it is wholly known.
-    fn as_known(&self) -> Option<&str> {
-        None
+    fn as_known(&self) -> Option<&str>;
+
+    /// The pieces of a value that is not wholly known (none otherwise).
+    fn partial_pieces(&self) -> &[Piece] {
+        &[]
     }
 }
 
 impl AsSymPart for &str {
-    fn push_into(&self, out: &mut Vec<Piece>) {
-        out.push(Piece::Lit((*self).into()));
-    }
-
     fn as_known(&self) -> Option<&str> {
         Some(self)
     }
 }
 
 impl AsSymPart for String {
-    fn push_into(&self, out: &mut Vec<Piece>) {
-        out.push(Piece::Lit(self.as_str().into()));
-    }
-
     fn as_known(&self) -> Option<&str> {
         Some(self)
     }
@@ -202,10 +293,10 @@ impl AsSymPart for Sym {
         self.known()
     }
 
-    fn push_into(&self, out: &mut Vec<Piece>) {
+    fn partial_pieces(&self) -> &[Piece] {
         match self {
-            Sym::Known(s) => out.push(Piece::Lit(s.as_str().into())),
-            Sym::Partial(p) => out.extend(p.iter().cloned()),
+            Sym::Known(_) => &[],
+            Sym::Partial(p) => p,
         }
     }
 }
@@ -233,14 +324,21 @@ pub fn strip_literal_prefix(sym: &Sym, prefix: &str) -> Option<Sym> {
     if !has_literal_prefix(sym, prefix) {
         return None;
     }
-    let mut pieces = sym.pieces();
-    let first = pieces.first_mut()?;
-    let Piece::Lit(l) = first else {
-        return None;
-    };
-    let rest = l.strip_prefix(prefix)?;
-    *first = Piece::Lit(rest.into());
-    Some(Sym::from_pieces(pieces))
+    match sym {
+        Sym::Known(s) => s.strip_prefix(prefix).map(Sym::from),
+        Sym::Partial(pieces) => {
+            let Some(Piece::Lit(l)) = pieces.first() else {
+                return None;
+            };
+            let rest = l.strip_prefix(prefix)?;
+            let mut out = Vec::with_capacity(pieces.len());
+            if !rest.is_empty() {
+                out.push(Piece::Lit(rest.into()));
+            }
+            out.extend(pieces.iter().skip(1).cloned());
+            Some(Sym::from_pieces(out))
+        }
+    }
 }
 
 /// Whether nothing of the value is known.
@@ -262,17 +360,16 @@ pub fn grant_text(sym: &Sym) -> String {
         match piece {
             PieceRef::Lit(l) => out.push_str(l),
             PieceRef::Hole(h) => {
-                let lower = h.to_ascii_lowercase();
                 // The segment the hole stands in, for an ARN: 3 is the region, 4 the account.
-                let segment = out.starts_with("arn:").then(|| out.matches(':').count());
+                let segment = out.starts_with("arn:").then(|| memchr_count(b':', &out));
                 let whole_segment = out.ends_with(':');
-                if lower == "region"
-                    || lower == "aws::region"
+                if h.eq_ignore_ascii_case("region")
+                    || h.eq_ignore_ascii_case("aws::region")
                     || (segment == Some(3) && whole_segment)
                 {
                     out.push_str("REGION");
-                } else if lower == "account"
-                    || lower == "aws::accountid"
+                } else if h.eq_ignore_ascii_case("account")
+                    || h.eq_ignore_ascii_case("aws::accountid")
                     || (segment == Some(4) && whole_segment)
                 {
                     out.push_str("ACCOUNT");
@@ -290,6 +387,11 @@ pub fn grant_text(sym: &Sym) -> String {
         }
     }
     out
+}
+
+/// How many times the byte `b` occurs in `s`.
+fn memchr_count(b: u8, s: &str) -> usize {
+    s.bytes().filter(|&c| c == b).count()
 }
 
 // ---------------------------------------------------------------------------
@@ -354,15 +456,21 @@ fn is_normal(sym: &Sym) -> bool {
 /// `${ACCOUNT}`, `$NAME`: mustache, Go templates, envsubst, jq) into holes
 /// named by the placeholder's text.
 pub fn placeholders_to_holes(sym: &Sym) -> Sym {
+    with_placeholder_holes(sym).into_owned()
+}
+
+/// [`placeholders_to_holes`], borrowing `sym` when it has no placeholder to turn
+/// into a hole (most values).
+pub fn with_placeholder_holes(sym: &Sym) -> Cow<'_, Sym> {
     // Every placeholder starts with one of these: without them, only the merging
     // of `Sym::from_pieces` could change the value, and a built value needs none.
-    let may_hold = |l: &str| l.contains(['{', '$', '<']);
+    let may_hold = |l: &str| l.bytes().any(|b| matches!(b, b'{' | b'$' | b'<'));
     if is_normal(sym)
         && !sym
             .piece_refs()
             .any(|p| matches!(p, PieceRef::Lit(l) if may_hold(l)))
     {
-        return sym.clone();
+        return Cow::Borrowed(sym);
     }
     let mut out = Vec::new();
     for piece in sym.pieces() {
@@ -390,7 +498,7 @@ pub fn placeholders_to_holes(sym: &Sym) -> Sym {
             }
         }
     }
-    Sym::from_pieces(out)
+    Cow::Owned(Sym::from_pieces(out))
 }
 
 // ---------------------------------------------------------------------------
@@ -430,18 +538,50 @@ impl Arn {
 
     /// The region, with a literal that is not region-shaped (`region`, `REGION`) made a hole.
     pub fn region_or_hole(&self) -> Sym {
-        match self.region.known() {
-            Some(r) if !looks_like_region(r) => hole(if r.is_empty() { "region" } else { r }),
-            _ => self.region.clone(),
-        }
+        self.region_or_hole_ref().into_owned()
     }
 
     /// The account, with a literal that is not 12 digits (`aws_account_id`) made a hole.
     pub fn account_or_hole(&self) -> Sym {
-        match self.account.known() {
-            Some(a) if !looks_like_account(a) => hole(if a.is_empty() { "account" } else { a }),
-            _ => self.account.clone(),
+        self.account_or_hole_ref().into_owned()
+    }
+
+    /// [`Arn::region_or_hole`], borrowed when the region stays as it is.
+    fn region_or_hole_ref(&self) -> Cow<'_, Sym> {
+        match self.region.known() {
+            Some(r) if !looks_like_region(r) => {
+                Cow::Owned(hole(if r.is_empty() { "region" } else { r }))
+            }
+            _ => Cow::Borrowed(&self.region),
         }
+    }
+
+    /// [`Arn::account_or_hole`], borrowed when the account stays as it is.
+    fn account_or_hole_ref(&self) -> Cow<'_, Sym> {
+        match self.account.known() {
+            Some(a) if !looks_like_account(a) => {
+                Cow::Owned(hole(if a.is_empty() { "account" } else { a }))
+            }
+            _ => Cow::Borrowed(&self.account),
+        }
+    }
+
+    /// The ARN with region and account made holes where they are not region- or
+    /// account-shaped, and `prefix` then `resource` in place of its resource.
+    fn with_resource(&self, prefix: &str, resource: &dyn AsSymPart) -> Sym {
+        cat(&[
+            &"arn:",
+            &self.partition,
+            &":",
+            &self.service,
+            &":",
+            &*self.region_or_hole_ref(),
+            &":",
+            &*self.account_or_hole_ref(),
+            &":",
+            &prefix,
+            resource,
+        ])
     }
 }
 
@@ -503,26 +643,27 @@ impl EcrImage {
 pub fn parse_ecr_image(image: &Sym) -> Option<EcrImage> {
     let e = Enc::new(image)?;
     let (host, path) = e.text.split_once('/')?;
-    let labels: Vec<&str> = host.split('.').collect();
-    let account = *labels.first()?;
-    let service = *labels.get(1)?;
-    let (dual_stack, fips, suffix_from) = match (service, labels.get(2).copied()) {
+    let mut labels = host.split('.');
+    let account = labels.next()?;
+    let service = labels.next()?;
+    let (dual_stack, fips, region_at) = match (service, labels.next()) {
         ("dkr", Some("ecr")) => (false, false, 3),
         ("dkr", Some("ecr-fips")) => (false, true, 3),
         ("dkr-ecr", _) => (true, false, 2),
         ("dkr-ecr-fips", _) => (true, true, 2),
         _ => return None,
     };
-    let region = *labels.get(suffix_from)?;
-    let suffix: Vec<&str> = labels.iter().skip(suffix_from + 1).copied().collect();
-    let suffix = suffix.join(".");
+    // The region label, and every label after it joined by `.` as written.
+    let mut rest = host.splitn(region_at + 2, '.').skip(region_at);
+    let region = rest.next()?;
+    let suffix = rest.next().unwrap_or_default();
     let iso_partition = if dual_stack {
-        if suffix != "on.aws" && !(suffix.chars().count() == 1 && has_hole(&suffix)) {
+        if suffix != "on.aws" && !(suffix.chars().count() == 1 && has_hole(suffix)) {
             return None;
         }
         None
     } else {
-        match suffix.as_str() {
+        match suffix {
             "amazonaws.com" => None,
             "amazonaws.com.cn" => Some("aws-cn"),
             "c2s.ic.gov" => Some("aws-iso"),
@@ -579,21 +720,36 @@ pub const PULL_THROUGH_CACHE_PREFIXES: &[&str] = &[
 /// The pull-through-cache prefix a repository name starts with, from the
 /// default list or `extra` (a missing trailing `/` is added).
 pub fn pull_through_cache_prefix(repository: &Sym, extra: &[String]) -> Option<String> {
-    let Some(Piece::Lit(first)) = repository.pieces().into_iter().next() else {
+    let Some(PieceRef::Lit(first)) = repository.piece_refs().next() else {
         return None;
     };
-    let defaults = PULL_THROUGH_CACHE_PREFIXES.iter().map(|p| (*p).to_string());
-    let extras = extra.iter().filter(|p| !p.is_empty()).map(|p| {
-        let p = p.trim_start_matches('/');
-        if p.ends_with('/') {
-            p.to_string()
-        } else {
-            format!("{p}/")
-        }
-    });
-    defaults
-        .chain(extras)
-        .find(|p| first.starts_with(p.as_str()) && first.len() > p.len())
+    if let Some(p) = PULL_THROUGH_CACHE_PREFIXES
+        .iter()
+        .find(|p| first.starts_with(**p) && first.len() > p.len())
+    {
+        return Some((*p).to_string());
+    }
+    extra
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.trim_start_matches('/'))
+        .find(|p| starts_with_dir(first, p))
+        .map(|p| {
+            if p.ends_with('/') {
+                p.to_string()
+            } else {
+                format!("{p}/")
+            }
+        })
+}
+
+/// Whether `name` starts with `prefix` followed by `/` (`prefix` may end with it
+/// already) and has something after that.
+fn starts_with_dir(name: &str, prefix: &str) -> bool {
+    let slash = usize::from(!prefix.ends_with('/'));
+    name.starts_with(prefix)
+        && name.len() > prefix.len() + slash
+        && (slash == 0 || name.as_bytes().get(prefix.len()) == Some(&b'/'))
 }
 
 // ---------------------------------------------------------------------------
@@ -658,8 +814,12 @@ pub const SSM_SECRETS_MANAGER_REFERENCE: &str = "/aws/reference/secretsmanager/"
 /// The parameter ARN of a name: `arn:P:ssm:R:A:parameter` + name with one leading `/`,
 /// a `:version`/`:label` selector stripped.
 pub fn ssm_parameter_arn(partition: &Sym, region: &Sym, account: &Sym, name: &Sym) -> Sym {
-    let name = strip_ssm_selector_sym(name);
-    let slash = if has_literal_prefix(&name, "/") {
+    ssm_parameter_arn_of_base(partition, region, account, &strip_ssm_selector_sym(name))
+}
+
+/// [`ssm_parameter_arn`] of a name whose selector is already stripped.
+pub fn ssm_parameter_arn_of_base(partition: &Sym, region: &Sym, account: &Sym, name: &Sym) -> Sym {
+    let slash = if has_literal_prefix(name, "/") {
         ""
     } else {
         "/"
@@ -673,7 +833,7 @@ pub fn ssm_parameter_arn(partition: &Sym, region: &Sym, account: &Sym, name: &Sy
         account,
         &":parameter",
         &slash,
-        &name,
+        name,
     ])
 }
 
@@ -689,36 +849,31 @@ pub fn strip_ssm_selector_sym(name: &Sym) -> Sym {
 /// A parameter ARN with any `:selector` stripped, or `None` when `arn` is not
 /// an SSM parameter ARN.
 pub fn ssm_parameter_from_arn(arn: &Arn) -> Option<Sym> {
+    ssm_parameter_and_name(arn).map(|(param, _)| param)
+}
+
+/// [`ssm_parameter_from_arn`] and [`ssm_name_of_arn`] at once, reading the
+/// resource once: `None` when `arn` is not an SSM parameter ARN.
+pub fn ssm_parameter_and_name(arn: &Arn) -> Option<(Sym, Sym)> {
     if !arn.is_service("ssm") {
         return None;
     }
-    let resource = strip_ssm_selector_sym(&arn.resource);
-    let e = Enc::new(&resource)?;
-    let name = e.text.strip_prefix("parameter")?;
+    let e = Enc::new(&arn.resource)?;
+    let (base, _) = split_ssm_selector(&e.text);
+    let name = base.strip_prefix("parameter")?;
     if name.is_empty() || name.contains(':') {
         return None;
     }
     // `Arn::to_sym` of the ARN with this resource and region and account made holes
     // where they are not region- or account-shaped, without copying the ARN.
-    let resource = e.sym(&format!("parameter{name}"));
-    Some(cat(&[
-        &"arn:",
-        &arn.partition,
-        &":",
-        &arn.service,
-        &":",
-        &arn.region_or_hole(),
-        &":",
-        &arn.account_or_hole(),
-        &":",
-        &resource,
-    ]))
+    Some((arn.with_resource("", &e.part(base)), e.sym(name)))
 }
 
 /// The parameter name inside a parameter ARN's resource (`parameter/a/b` → `/a/b`).
 pub fn ssm_name_of_arn(arn: &Arn) -> Option<Sym> {
-    let e = Enc::new(&strip_ssm_selector_sym(&arn.resource))?;
-    let name = e.text.strip_prefix("parameter")?;
+    let e = Enc::new(&arn.resource)?;
+    let (base, _) = split_ssm_selector(&e.text);
+    let name = base.strip_prefix("parameter")?;
     (!name.is_empty()).then(|| e.sym(name))
 }
 
@@ -728,9 +883,13 @@ pub fn ssm_name_of_arn(arn: &Arn) -> Option<Sym> {
 /// Whether a secret ARN or name is full: its last `-` is followed by exactly
 /// six letters or digits (SPEC §3.4). `None` when a hole makes it unknowable.
 pub fn secret_is_full(id: &Sym) -> Option<bool> {
-    let e = Enc::new(id)?;
-    let Some((_, tail)) = e.text.rsplit_once('-') else {
-        return if has_hole(&e.text) { None } else { Some(false) };
+    secret_text_is_full(&Enc::new(id)?.text)
+}
+
+/// [`secret_is_full`] of encoded text.
+fn secret_text_is_full(text: &str) -> Option<bool> {
+    let Some((_, tail)) = text.rsplit_once('-') else {
+        return if has_hole(text) { None } else { Some(false) };
     };
     if has_hole(tail) {
         return None;
@@ -757,6 +916,15 @@ impl SecretRef {
             cat(&[&self.arn, &"-??????"])
         } else {
             self.arn.clone()
+        }
+    }
+
+    /// [`SecretRef::resource`], moving the ARN out instead of copying it.
+    pub fn into_resource(self) -> Sym {
+        if self.full == Some(false) {
+            cat(&[&self.arn, &"-??????"])
+        } else {
+            self.arn
         }
     }
 }
@@ -786,35 +954,33 @@ impl SecretArnError {
 
 /// Parses a `secrets`/`secretOptions` `valueFrom` that is a Secrets Manager ARN (FACTS.md §3.4).
 pub fn parse_secret_arn(value_from: &Sym) -> Result<SecretRef, SecretArnError> {
-    let arn = parse_arn(value_from).ok_or(SecretArnError::NotAnArn)?;
+    secret_of_arn(&parse_arn(value_from).ok_or(SecretArnError::NotAnArn)?)
+}
+
+/// [`parse_secret_arn`] of an ARN already parsed.
+pub fn secret_of_arn(arn: &Arn) -> Result<SecretRef, SecretArnError> {
     if !arn.is_service("secretsmanager") {
         return Err(SecretArnError::NotASecret);
     }
     let e = Enc::new(&arn.resource).ok_or(SecretArnError::NotASecret)?;
-    let parts: Vec<&str> = e.text.split(':').collect();
-    if parts.first() != Some(&"secret") {
+    let mut parts = e.text.split(':');
+    if parts.next() != Some("secret") {
         return Err(SecretArnError::NotASecret);
     }
-    let id = parts.get(1).copied().unwrap_or_default();
+    let id = parts.next().unwrap_or_default();
     if id.is_empty() {
         return Err(SecretArnError::NotASecret);
     }
-    let opt = |i: usize| parts.get(i).filter(|s| !s.is_empty()).map(|s| e.sym(s));
-    let (json_key, version_stage, version_id) = match parts.len() {
-        2 => (None, None, None),
-        5 => (opt(2), opt(3), opt(4)),
-        _ => return Err(SecretArnError::BadFieldCount),
-    };
-    let id = e.sym(id);
-    let fixed = Arn {
-        resource: cat(&[&"secret:", &id]),
-        region: arn.region_or_hole(),
-        account: arn.account_or_hole(),
-        ..arn
-    };
+    let opt = |s: &str| (!s.is_empty()).then(|| e.sym(s));
+    let (json_key, version_stage, version_id) =
+        match [parts.next(), parts.next(), parts.next(), parts.next()] {
+            [None, ..] => (None, None, None),
+            [Some(key), Some(stage), Some(version), None] => (opt(key), opt(stage), opt(version)),
+            _ => return Err(SecretArnError::BadFieldCount),
+        };
     Ok(SecretRef {
-        arn: fixed.to_sym(),
-        full: secret_is_full(&id),
+        arn: arn.with_resource("secret:", &e.part(id)),
+        full: secret_text_is_full(id),
         json_key,
         version_stage,
         version_id,
@@ -1374,6 +1540,187 @@ mod tests {
         ] {
             assert!(parse_s3_object_arn(&k(bad)).is_none(), "{bad}");
         }
+    }
+
+    /// The former `cat`: every part's pieces, then `Sym::from_pieces`.
+    fn cat_reference(parts: &[&Sym]) -> Sym {
+        Sym::from_pieces(parts.iter().flat_map(|p| p.pieces()).collect())
+    }
+
+    /// The former `Enc::sym`: character by character.
+    fn enc_sym_reference(e: &Enc<'_>, s: &str) -> Sym {
+        let mut pieces = Vec::new();
+        let mut lit = String::new();
+        for c in s.chars() {
+            match hole_index(c).and_then(|i| e.holes.get(i)) {
+                Some(h) => {
+                    if !lit.is_empty() {
+                        pieces.push(Piece::Lit(std::mem::take(&mut lit).into_boxed_str()));
+                    }
+                    pieces.push(Piece::Hole((*h).into()));
+                }
+                None => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            pieces.push(Piece::Lit(lit.into_boxed_str()));
+        }
+        Sym::from_pieces(pieces)
+    }
+
+    /// The former `pull_through_cache_prefix`: every candidate written out.
+    fn pull_through_reference(repository: &Sym, extra: &[String]) -> Option<String> {
+        let Some(Piece::Lit(first)) = repository.pieces().into_iter().next() else {
+            return None;
+        };
+        let defaults = PULL_THROUGH_CACHE_PREFIXES.iter().map(|p| (*p).to_string());
+        let extras = extra.iter().filter(|p| !p.is_empty()).map(|p| {
+            let p = p.trim_start_matches('/');
+            if p.ends_with('/') {
+                p.to_string()
+            } else {
+                format!("{p}/")
+            }
+        });
+        defaults
+            .chain(extras)
+            .find(|p| first.starts_with(p.as_str()) && first.len() > p.len())
+    }
+
+    /// A value from pieces of ARN-ish text and holes (some named like the region
+    /// and account), occasionally with a character of the hole encoding range.
+    fn arb_sym() -> impl proptest::strategy::Strategy<Value = Sym> {
+        use proptest::prelude::*;
+        let lit = proptest::string::string_regex(
+            "(arn|aws|:|/|\\.|-|secret|parameter|dkr|ecr|amazonaws|com|us-east-1|123456789012|[a-zA-Z0-9_]{1,4}|\u{F0001}|é)*",
+        )
+        .unwrap();
+        let piece = prop_oneof![
+            3 => lit.prop_map(|l| Piece::Lit(l.into())),
+            1 => prop::sample::select(vec!["AWS::Region", "AWS::AccountId", "x", "Db.Suffix", "{{t}}"])
+                .prop_map(|h| Piece::Hole(h.into())),
+        ];
+        prop::collection::vec(piece, 0..6).prop_map(Sym::from_pieces)
+    }
+
+    /// The former `looks_like_region`, collecting the parts.
+    fn looks_like_region_reference(s: &str) -> bool {
+        let mut parts = s.split('-');
+        let Some(first) = parts.next() else {
+            return false;
+        };
+        let rest: Vec<&str> = parts.collect();
+        (2..=4).contains(&first.len())
+            && first.bytes().all(|b| b.is_ascii_lowercase())
+            && rest.len() >= 2
+            && rest.last().is_some_and(|n| {
+                !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit())
+            })
+            && rest
+                .iter()
+                .take(rest.len() - 1)
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn region_shape_agrees_with_collecting_the_parts(s in "(us|eu|gov|a|east|1|12|123|-|X)*") {
+            proptest::prop_assert_eq!(looks_like_region(&s), looks_like_region_reference(&s));
+        }
+
+        #[test]
+        fn cat_agrees_with_joining_pieces(a in arb_sym(), b in arb_sym(), c in arb_sym()) {
+            let lit = Sym::from(":x:");
+            let got = cat(&[&a, &":x:", &b, &c]);
+            proptest::prop_assert_eq!(&got, &cat_reference(&[&a, &lit, &b, &c]));
+            proptest::prop_assert!(is_normal(&got));
+        }
+
+        #[test]
+        fn enc_sym_agrees_with_the_character_scan(v in arb_sym(), from in 0usize..40, len in 0usize..40) {
+            if let Some(e) = Enc::new(&v) {
+                // Whole text round trips; any slice on character boundaries decodes as before.
+                proptest::prop_assert_eq!(&e.sym(&e.text), &v);
+                let chars: Vec<(usize, char)> = e.text.char_indices().collect();
+                let start = chars.get(from).map_or(e.text.len(), |c| c.0);
+                let end = chars.get(from + len).map_or(e.text.len(), |c| c.0);
+                let s = &e.text[start..end];
+                proptest::prop_assert_eq!(e.sym(s), enc_sym_reference(&e, s));
+            }
+        }
+
+        #[test]
+        fn has_hole_agrees_with_the_character_scan(s in "(a|\\u{F0000}|\\u{FFFFC}|\\u{FFFFD}|\\u{C0000}|\\u{F3}|é|-)*") {
+            proptest::prop_assert_eq!(has_hole(&s), s.chars().any(is_hole));
+        }
+
+        #[test]
+        fn pull_through_agrees_with_the_written_out_prefixes(
+            repo in "(docker-hub|quay|my|cache|/|x|-)*",
+            extra in proptest::collection::vec("(/|my|cache|x|quay)*", 0..3),
+        ) {
+            let repo = Sym::from(repo.as_str());
+            proptest::prop_assert_eq!(
+                pull_through_cache_prefix(&repo, &extra),
+                pull_through_reference(&repo, &extra)
+            );
+        }
+
+        #[test]
+        fn secret_arns_parse_once_as_twice(v in arb_sym()) {
+            // Reading an ARN already parsed gives what parsing the text gives.
+            if let Some(a) = parse_arn(&v) {
+                proptest::prop_assert_eq!(secret_of_arn(&a), parse_secret_arn(&v));
+                let both = ssm_parameter_and_name(&a);
+                proptest::prop_assert_eq!(both.as_ref().map(|b| b.0.clone()), ssm_parameter_from_arn(&a));
+                if let Some((_, name)) = both {
+                    proptest::prop_assert_eq!(Some(name), ssm_name_of_arn(&a));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn secret_suffix_on_the_encoded_text() {
+        assert_eq!(secret_text_is_full("db-AbCdEf"), Some(true));
+        assert_eq!(secret_text_is_full("db-\u{F0000}"), None);
+        assert_eq!(secret_text_is_full("\u{F0000}"), None);
+        assert_eq!(secret_text_is_full("db"), Some(false));
+    }
+
+    #[test]
+    fn placeholder_free_values_are_borrowed() {
+        let v = k("arn:aws:ssm:us-east-1:123456789012:parameter/a");
+        assert!(matches!(with_placeholder_holes(&v), Cow::Borrowed(_)));
+        let t = k("{{image}}");
+        assert!(matches!(with_placeholder_holes(&t), Cow::Owned(_)));
+        assert_eq!(*with_placeholder_holes(&t), placeholders_to_holes(&t));
+    }
+
+    #[test]
+    fn region_and_account_made_holes_in_place() {
+        let a = parse_arn(&k("arn:aws:ssm:region:acct:parameter/x")).unwrap();
+        assert_eq!(
+            a.with_resource("parameter/", &"y").to_string(),
+            "arn:aws:ssm:${region}:${acct}:parameter/y"
+        );
+        assert!(matches!(a.region_or_hole_ref(), Cow::Owned(_)));
+        let b = parse_arn(&k("arn:aws:ssm:us-east-1:123456789012:parameter/x")).unwrap();
+        assert!(matches!(b.region_or_hole_ref(), Cow::Borrowed(_)));
+        assert!(matches!(b.account_or_hole_ref(), Cow::Borrowed(_)));
+        assert_eq!(
+            b.with_resource("", &"r").to_string(),
+            "arn:aws:ssm:us-east-1:123456789012:r"
+        );
+        let e = Enc::new(&a.resource).unwrap();
+        assert!(matches!(e.part("parameter"), Part::Text("parameter")));
+        let holed = p(&[("a", false), ("H", true)]);
+        let e = Enc::new(&holed).unwrap();
+        assert!(matches!(e.part(&e.text), Part::Sym(s) if s == holed));
+        assert!(starts_with_dir("cache/x", "cache"));
+        assert!(starts_with_dir("cache/x", "cache/"));
+        assert!(!starts_with_dir("cache/", "cache"));
+        assert!(!starts_with_dir("cachex/y", "cache"));
     }
 
     #[test]
