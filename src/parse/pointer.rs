@@ -369,6 +369,69 @@ mod tests {
         assert!(b == owned);
     }
 
+    /// A path step: a member name (any characters, `~` and `/` included) or an index.
+    fn step() -> impl proptest::strategy::Strategy<Value = Result<String, usize>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[a-z~/]{0,4}".prop_map(Ok),
+            "\\PC{0,6}".prop_map(Ok),
+            (0usize..12).prop_map(Err),
+        ]
+    }
+
+    /// A pointer grown from `start` (whose text is `start_text`), and the same
+    /// pointer built as a string with the string helpers the front ends use.
+    fn grow(
+        start: &Pointer,
+        start_text: &str,
+        steps: &[Result<String, usize>],
+    ) -> (Pointer, String) {
+        let mut tree = start.clone();
+        let mut text = start_text.to_string();
+        for s in steps {
+            match s {
+                Ok(key) => {
+                    tree = tree.child(key);
+                    text = crate::parse::node::child_pointer(&text, key);
+                }
+                Err(i) => {
+                    tree = tree.index(*i);
+                    text = crate::parse::node::index_pointer(&text, *i);
+                }
+            }
+        }
+        (tree, text)
+    }
+
+    proptest::proptest! {
+        /// Written out, compared, ordered and hashed, a tree pointer is its string,
+        /// against a pointer of the same tree and one of another tree alike.
+        #[test]
+        fn a_tree_pointer_is_its_string(
+            root in proptest::prop_oneof!["", "/Resources/T/Properties"],
+            a in proptest::collection::vec(step(), 0..6),
+            b in proptest::collection::vec(step(), 0..6),
+        ) {
+            let start = Pointer::new(&root);
+            let (pa, sa) = grow(&start, &root, &a);
+            let (same_tree, sb) = grow(&start, &root, &b);
+            let (other_tree, _) = grow(&Pointer::new(&root), &root, &b);
+            proptest::prop_assert_eq!(pa.as_string(), sa.clone());
+            proptest::prop_assert_eq!(pa.to_string(), sa.clone());
+            proptest::prop_assert_eq!(pa.is_empty(), sa.is_empty());
+            proptest::prop_assert_eq!(hash_of(&pa), hash_of(&sa));
+            for pb in [&same_tree, &other_tree] {
+                proptest::prop_assert_eq!(pa.cmp(pb), sa.cmp(&sb));
+                proptest::prop_assert_eq!(&pa == pb, sa == sb);
+            }
+            proptest::prop_assert_eq!(pa == sb.as_str(), sa == sb);
+            proptest::prop_assert_eq!(
+                pa.is_at_or_under(&sb),
+                sa == sb || sa.starts_with(&format!("{sb}/"))
+            );
+        }
+    }
+
     #[test]
     fn pointers_are_shared_across_threads() {
         let root = Pointer::root().child("r");
