@@ -80,8 +80,12 @@ impl Table {
         out
     }
 
-    /// Adds `token` (already escaped, with its `/`) under `parent`.
+    /// Adds the token `write` appends (escaped, with its `/`) under `parent`.
     fn push(&mut self, parent: u32, write: impl FnOnce(&mut String)) -> u32 {
+        // Text past the last node's token (a write that panicked) is dropped,
+        // so that it cannot become part of the next token.
+        let last = self.nodes.last().map_or(self.root_end, |n| n.end);
+        self.text.truncate(last as usize);
         write(&mut self.text);
         let end = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         self.nodes.push(TreeNode { parent, end });
@@ -94,8 +98,8 @@ struct Tree(Mutex<Table>);
 
 impl Tree {
     fn lock(&self) -> MutexGuard<'_, Table> {
-        // A panic while a tree was locked leaves it consistent (pushes are
-        // all-or-nothing for readers: a node is added after its text).
+        // A panic while a tree was locked leaves it consistent: a node is
+        // added after its text, and `push` drops text no node ends.
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -150,9 +154,9 @@ impl Pointer {
     /// Gives back the spare capacity of this pointer's tree: call it once a
     /// document is loaded (its tree is then kept for the rest of the run).
     pub fn shrink_tree(&self) {
-        let mut nodes = self.tree.lock();
-        nodes.text.shrink_to_fit();
-        nodes.nodes.shrink_to_fit();
+        let mut table = self.tree.lock();
+        table.text.shrink_to_fit();
+        table.nodes.shrink_to_fit();
     }
 
     /// Whether this is `""`, the whole document.
@@ -170,8 +174,8 @@ impl Pointer {
 
     /// The pointer written out.
     pub fn as_string(&self) -> String {
-        let nodes = self.tree.lock();
-        let chain = nodes.chain(self.id);
+        let table = self.tree.lock();
+        let chain = table.chain(self.id);
         let mut out = String::with_capacity(chain.iter().map(|t| t.len()).sum());
         for token in chain {
             out.push_str(token);
@@ -181,8 +185,8 @@ impl Pointer {
 
     /// Calls `f` with the written-out pointer's bytes, in pieces, without building it.
     fn with_bytes<R>(&self, f: impl FnOnce(&mut dyn Iterator<Item = u8>) -> R) -> R {
-        let nodes = self.tree.lock();
-        let chain = nodes.chain(self.id);
+        let table = self.tree.lock();
+        let chain = table.chain(self.id);
         f(&mut chain.iter().flat_map(|t| t.bytes()))
     }
 
@@ -223,8 +227,8 @@ impl From<&Pointer> for Pointer {
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nodes = self.tree.lock();
-        for token in nodes.chain(self.id) {
+        let table = self.tree.lock();
+        for token in table.chain(self.id) {
             f.write_str(token)?;
         }
         Ok(())
@@ -430,6 +434,22 @@ mod tests {
                 sa == sb || sa.starts_with(&format!("{sb}/"))
             );
         }
+    }
+
+    #[test]
+    fn a_write_that_panicked_leaves_no_text_behind() {
+        let mut table = Table::with_root("/r");
+        let first = table.push(ROOT, |text| text.push_str("/a"));
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            table.push(first, |text| {
+                text.push_str("/junk");
+                panic!("a write that fails half way");
+            })
+        }));
+        assert!(panicked.is_err());
+        let next = table.push(first, |text| text.push_str("/b"));
+        assert_eq!(table.chain(next), ["/r", "/a", "/b"]);
+        assert_eq!(table.chain(first), ["/r", "/a"]);
     }
 
     #[test]
