@@ -591,8 +591,6 @@ fn duplicate_keys_everywhere(root: &Node) -> Vec<(String, Span, String)> {
     out
 }
 
-/// Decodes, parses and contributes every read file, in parallel; `Err` for a
-/// file whose decoding or parsing panicked.
 /// Why a candidate gave nothing: it could not be read, or reading it panicked.
 enum Lost {
     Unreadable(RunError),
@@ -607,7 +605,7 @@ fn contribute_all(
     candidates: &[Candidate],
     settings: &RuleSettings,
     opts: &LoadOptions,
-) -> Vec<Result<(crate::source::SourceFile, Contribution), Lost>> {
+) -> Vec<Result<(SourceFile, Contribution), Lost>> {
     par_map(candidates.iter().collect(), |i, candidate| {
         let bytes = match guard::catch("read", &candidate.display, || read::read_bytes(candidate)) {
             Ok(Ok(bytes)) => bytes,
