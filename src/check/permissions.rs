@@ -89,28 +89,16 @@ impl<'r> Contexts<'r> {
         }
     }
 
-    /// [`context_for`]`(role, account, resource, action, region)`; `arn` is the
-    /// resource's `(arn_account, arn_region)` when it is known.
-    fn get(
-        &mut self,
-        resource: &'r Sym,
-        arn: Option<ContextKey<'r>>,
-        action: &str,
-        region: Option<&'r str>,
-    ) -> &Context {
-        let key: ContextKey<'r> = match arn {
-            Some((account, arn_region)) => (
-                account,
-                arn_region.or_else(|| {
-                    region.filter(|_| action.eq_ignore_ascii_case("ecr:GetAuthorizationToken"))
-                }),
-            ),
-            None => (None, None),
-        };
+    /// [`context_for`] of `action` on `resource`, in the resource's own region;
+    /// `arn` is the resource's `(arn_account, arn_region)` when it is known.
+    /// The requested region passed is the resource's, so `context_for` reads
+    /// nothing of the request but `arn`: that is the key.
+    fn get(&mut self, resource: &'r Sym, arn: Option<ContextKey<'r>>, action: &str) -> &Context {
+        let key = arn.unwrap_or((None, None));
         let at = if let Some(at) = self.built.iter().position(|(k, _)| *k == key) {
             at
         } else {
-            let cx = context_for(self.role, self.account, resource, action, region);
+            let cx = context_for(self.role, self.account, resource, action, key.1);
             self.built.push((key, cx));
             self.built.len() - 1
         };
@@ -478,8 +466,7 @@ impl TaskChecker<'_, '_, '_> {
                     .resource
                     .known()
                     .map(|r| (arn_account(r), arn_region(r)));
-                let region = arn.and_then(|(_, region)| region);
-                let ctx = contexts.get(&need.resource, arn, need.action, region);
+                let ctx = contexts.get(&need.resource, arn, need.action);
                 let key_split = (need.action == "kms:Decrypt")
                     .then(|| roles.key_policy(&need.resource))
                     .flatten()
