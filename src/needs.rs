@@ -542,34 +542,27 @@ impl<'t, 'c, 'r, 's> Builder<'t, 'c, 'r, 's> {
                 .known()
                 .is_some_and(|v| matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True"))
         });
-        let Some(create) = create else {
-            self.push_all(
-                Rule::Logs,
-                &["logs:CreateLogStream", "logs:PutLogEvents"],
-                stream_arn,
-                grant,
-                &group_field.loc,
-                name,
-            );
-            return;
-        };
+        // `CreateLogGroup` takes the same grant: a copy only when it is needed.
+        let create = create.map(|c| (c, grant.clone()));
         self.push_all(
             Rule::Logs,
             &["logs:CreateLogStream", "logs:PutLogEvents"],
             stream_arn,
-            grant.clone(),
+            grant,
             &group_field.loc,
             name,
         );
-        let arn = cat(&[&base, &":log-stream:"]);
-        self.push(
-            Rule::Logs,
-            "logs:CreateLogGroup",
-            arn,
-            grant,
-            &create.loc,
-            name,
-        );
+        if let Some((create, grant)) = create {
+            let arn = cat(&[&base, &":log-stream:"]);
+            self.push(
+                Rule::Logs,
+                "logs:CreateLogGroup",
+                arn,
+                grant,
+                &create.loc,
+                name,
+            );
+        }
     }
 
     /// A `valueFrom` known only as an unknown (`!ImportValue`, a parameter without
