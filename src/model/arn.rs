@@ -852,8 +852,9 @@ pub fn ssm_parameter_from_arn(arn: &Arn) -> Option<Sym> {
     ssm_parameter_and_name(arn).map(|(param, _)| param)
 }
 
-/// [`ssm_parameter_from_arn`] and [`ssm_name_of_arn`] at once, reading the
-/// resource once: `None` when `arn` is not an SSM parameter ARN.
+/// [`ssm_parameter_from_arn`] and the parameter name inside the ARN's resource
+/// (`parameter/a/b:4` → `/a/b`), reading the resource once: `None` when `arn` is
+/// not an SSM parameter ARN.
 pub fn ssm_parameter_and_name(arn: &Arn) -> Option<(Sym, Sym)> {
     if !arn.is_service("ssm") {
         return None;
@@ -867,14 +868,6 @@ pub fn ssm_parameter_and_name(arn: &Arn) -> Option<(Sym, Sym)> {
     // `Arn::to_sym` of the ARN with this resource and region and account made holes
     // where they are not region- or account-shaped, without copying the ARN.
     Some((arn.with_resource("", &e.part(base)), e.sym(name)))
-}
-
-/// The parameter name inside a parameter ARN's resource (`parameter/a/b` → `/a/b`).
-pub fn ssm_name_of_arn(arn: &Arn) -> Option<Sym> {
-    let e = Enc::new(&arn.resource)?;
-    let (base, _) = split_ssm_selector(&e.text);
-    let name = base.strip_prefix("parameter")?;
-    (!name.is_empty()).then(|| e.sym(name))
 }
 
 // ---------------------------------------------------------------------------
@@ -911,15 +904,6 @@ pub struct SecretRef {
 
 impl SecretRef {
     /// The ARN IAM evaluates: a partial ARN gets `-??????` (SPEC §3.3).
-    pub fn resource(&self) -> Sym {
-        if self.full == Some(false) {
-            cat(&[&self.arn, &"-??????"])
-        } else {
-            self.arn.clone()
-        }
-    }
-
-    /// [`SecretRef::resource`], moving the ARN out instead of copying it.
     pub fn into_resource(self) -> Sym {
         if self.full == Some(false) {
             cat(&[&self.arn, &"-??????"])
@@ -1115,6 +1099,15 @@ pub fn kms_kind(s: &Sym) -> KmsKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parameter name inside a parameter ARN's resource (`parameter/a/b` → `/a/b`),
+    /// read on its own: the reference [`ssm_parameter_and_name`] is checked against.
+    fn ssm_name_of_arn(arn: &Arn) -> Option<Sym> {
+        let e = Enc::new(&arn.resource)?;
+        let (base, _) = split_ssm_selector(&e.text);
+        let name = base.strip_prefix("parameter")?;
+        (!name.is_empty()).then(|| e.sym(name))
+    }
 
     fn k(s: &str) -> Sym {
         Sym::from(s)
@@ -1443,7 +1436,7 @@ mod tests {
         .unwrap();
         assert_eq!(full.full, Some(true));
         assert_eq!(
-            full.resource().to_string(),
+            full.into_resource().to_string(),
             "arn:aws:secretsmanager:ap-south-1:123456789012:secret:awsExampleSecret-7qFlRJ"
         );
         let keyed = parse_secret_arn(&k(
@@ -1454,7 +1447,7 @@ mod tests {
         assert_eq!(keyed.json_key, Some(k("DATABASE_URL")));
         assert_eq!(keyed.version_stage, None);
         assert_eq!(
-            keyed.resource().to_string(),
+            keyed.into_resource().to_string(),
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:ECS-API-LxUiIQ"
         );
         let partial = parse_secret_arn(&k(
@@ -1463,7 +1456,7 @@ mod tests {
         .unwrap();
         assert_eq!(partial.full, Some(false));
         assert_eq!(
-            partial.resource().to_string(),
+            partial.into_resource().to_string(),
             "arn:aws:secretsmanager:us-west-2:${2222}:secret:sdlc-stack-secrets/environment-??????"
         );
         let versioned = parse_secret_arn(&k(
@@ -1512,7 +1505,7 @@ mod tests {
             &k("dockerhub/creds"),
         );
         assert_eq!(
-            named.resource().to_string(),
+            named.into_resource().to_string(),
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub/creds-??????"
         );
         assert!(secret_name_valid(&k("dockerhub/creds_1+=.@-")));
