@@ -609,12 +609,7 @@ fn contribute_all(
     par_map(candidates.iter().collect(), |i, candidate| {
         let bytes = match guard::catch("read", &candidate.display, || read::read_bytes(candidate)) {
             Ok(Ok(bytes)) => bytes,
-            Ok(Err(e)) => {
-                return Err(Lost::Unreadable(RunError {
-                    path: Some(e.display),
-                    message: e.message,
-                }));
-            }
+            Ok(Err(e)) => return Err(Lost::Unreadable(e.into())),
             Err(e) => return Err(Lost::Unreadable(e)),
         };
         let f = guard::catch("read", &candidate.display, || {
@@ -696,10 +691,7 @@ pub fn load(
             explicit: true,
         };
         match read::read(&candidate) {
-            Err(e) => world.run_errors.push(RunError {
-                path: Some(e.display),
-                message: e.message,
-            }),
+            Err(e) => world.run_errors.push(e.into()),
             Ok(f) => {
                 let tree = f.tree;
                 let id = world.db.push(f.source);

@@ -265,10 +265,7 @@ impl Loader<'_, '_, '_> {
         };
         match crate::input::read::read(&candidate) {
             Err(e) => {
-                self.world.run_errors.push(crate::diagnostic::RunError {
-                    path: Some(e.display),
-                    message: e.message,
-                });
+                self.world.run_errors.push(e.into());
                 None
             }
             Ok(f) => {

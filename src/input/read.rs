@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::diagnostic::RunError;
 use crate::parse::{self, Node, ParseError, Span};
 use crate::source::{SourceFile, decode};
 
@@ -28,6 +29,15 @@ pub struct ReadFile {
 pub struct ReadError {
     pub display: String,
     pub message: String,
+}
+
+impl From<ReadError> for RunError {
+    fn from(e: ReadError) -> Self {
+        RunError {
+            path: Some(e.display),
+            message: e.message,
+        }
+    }
 }
 
 /// JSON for `.json`; YAML for `.yaml`/`.yml`; otherwise by the first character.
