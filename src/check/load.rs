@@ -216,6 +216,22 @@ fn link_from_node(
     }
 }
 
+/// A typed task definition as the world keeps it. What only its own values
+/// decide, ECS204 (plaintext secrets in `environment`), is checked now, and the
+/// `environment` entries, which nothing else reads, are dropped: every task
+/// definition of a run is alive at once until the tasks are checked.
+fn settle(
+    mut task: TaskDefinition,
+    name: &str,
+    reporter: &mut Reporter<'_>,
+) -> Box<TaskDefinition> {
+    crate::rules::plaintext_secret::check_task(&task, name, reporter);
+    for c in &mut task.containers {
+        c.environment = Vec::new();
+    }
+    Box::new(task)
+}
+
 /// One file's share of the world. Takes the parse tree so that task
 /// definitions are moved out of it, not cloned.
 fn contribute(
@@ -273,8 +289,8 @@ fn contribute(
                         &child_pointer(&pointer, "taskRoleArn"),
                         &mut reporter,
                     ),
+                    task: settle(task, &name, &mut reporter),
                     pointer,
-                    task: Box::new(task),
                     style: Style::Api,
                     name,
                     scope: None,
@@ -308,7 +324,7 @@ fn contribute(
                 out.tasks.push(TaskSource {
                     file,
                     pointer: task.pointer,
-                    task: Box::new(typed),
+                    task: settle(typed, &task.logical_id, &mut reporter),
                     style: Style::CloudFormation,
                     name: task.logical_id,
                     execution_role: task.execution_role,
@@ -351,7 +367,7 @@ fn contribute(
                 out.tasks.push(TaskSource {
                     file,
                     pointer: task.pointer,
-                    task: Box::new(typed),
+                    task: settle(typed, &name, &mut reporter),
                     style: Style::Terraform,
                     name,
                     execution_role: task.execution_role,
@@ -754,4 +770,46 @@ fn merge(world: &mut World, id: FileId, c: Contribution) {
     world.key_policies.extend(c.key_policies);
     world.diagnostics.extend(c.diagnostics);
     world.run_errors.extend(c.run_errors);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecs204_is_checked_while_loading_and_the_environment_is_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("td.json");
+        std::fs::write(
+            &path,
+            r#"{"family": "app", "containerDefinitions": [{"name": "web", "image": "nginx",
+               "environment": [{"name": "DB_PASSWORD", "value": "hunter2hunter2"},
+                               {"name": "MODE", "value": "prod"}]}]}"#,
+        )
+        .unwrap();
+        let candidates = [Candidate {
+            path: path.clone(),
+            display: "td.json".to_string(),
+            explicit: true,
+        }];
+        let world = load(
+            &candidates,
+            &[],
+            &RuleSettings::default(),
+            &LoadOptions::default(),
+        );
+        assert_eq!(world.tasks.len(), 1);
+        let containers = &world.tasks[0].task.containers;
+        assert_eq!(containers.len(), 1);
+        assert!(containers[0].environment.is_empty());
+        let ecs204: Vec<&Diagnostic> = world
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::PlaintextSecret)
+            .collect();
+        assert_eq!(ecs204.len(), 1, "{:?}", world.diagnostics);
+        assert!(ecs204[0].message.contains("DB_PASSWORD"));
+        assert_eq!(ecs204[0].task_definition.as_deref(), Some("app"));
+        assert_eq!(ecs204[0].container.as_deref(), Some("web"));
+    }
 }

@@ -359,7 +359,6 @@ impl TaskChecker<'_, '_, '_> {
     fn task(&mut self, src: &TaskSource, roles: &RoleSets, results: &mut TaskResults) {
         let task = &src.task;
         results.count += 1;
-        crate::rules::plaintext_secret::check_task(task, &src.name, self.reporter);
         let role = roles.resolve(src, &src.execution_role);
         let role = match role {
             ResolvedRole::None => {
