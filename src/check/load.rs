@@ -300,11 +300,11 @@ fn contribute(
                 });
             }
         }
-        Shape::PolicyDocument => iam::policy_file(&root, file, read.name, &mut out.iam),
-        Shape::RolePolicy => iam::role_policy(&root, file, &mut reporter, &mut out.iam),
-        Shape::Role => iam::role(&root, file, &mut reporter, &mut out.iam),
+        Shape::PolicyDocument => iam::policy_file(root, file, read.name, &mut out.iam),
+        Shape::RolePolicy => iam::role_policy(&mut root, file, &mut reporter, &mut out.iam),
+        Shape::Role => iam::role(&mut root, file, &mut reporter, &mut out.iam),
         Shape::AuthorizationDetails => {
-            iam::authorization_details(&root, file, &mut reporter, &mut out.iam);
+            iam::authorization_details(&mut root, file, &mut reporter, &mut out.iam);
         }
         Shape::Inventory => iam::inventory(&root, file, &mut out.iam),
         Shape::CloudFormation => {

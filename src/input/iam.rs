@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Loc, Reporter};
 use crate::model::Sym;
-use crate::model::role::{ManagedRef, PolicySource, RoleInput, policy_document};
+use crate::model::role::{ManagedRef, PolicySource, RoleInput, take_policy_document};
 use crate::parse::node::{child_pointer, index_pointer};
 use crate::parse::{Node, Value};
 use crate::rules::Rule;
@@ -45,19 +45,19 @@ fn str_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
     node.get(key).and_then(Node::as_str)
 }
 
-/// Decodes a policy document member (object, JSON string or URL-encoded string);
-/// reports ECS002 when it is none of them.
+/// Decodes a policy document member (object, JSON string or URL-encoded string),
+/// moving it out of `parent`; reports ECS002 when it is none of them.
 fn document(
-    parent: &Node,
+    parent: &mut Node,
     key: &str,
     file: FileId,
     parent_pointer: &str,
     name: &str,
     reporter: &mut Reporter<'_>,
 ) -> Option<PolicySource> {
-    let node = parent.get(key)?;
+    let node = parent.get_mut(key)?;
     let pointer = child_pointer(parent_pointer, key);
-    match policy_document(node) {
+    match take_policy_document(node) {
         Ok((doc, opaque)) => Some(PolicySource {
             name: name.to_string(),
             file: Some(file),
@@ -73,8 +73,14 @@ fn document(
     }
 }
 
-/// `get-role-policy` output: an inline policy of the named role.
-pub fn role_policy(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut IamInputs) {
+/// `get-role-policy` output: an inline policy of the named role (its document
+/// is moved out of `root`).
+pub fn role_policy(
+    root: &mut Node,
+    file: FileId,
+    reporter: &mut Reporter<'_>,
+    out: &mut IamInputs,
+) {
     let Some(role_name) = str_at(root, "RoleName") else {
         if let Some(n) = root.get("RoleName") {
             reporter.report(
@@ -85,13 +91,15 @@ pub fn role_policy(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: 
         }
         return;
     };
-    let policy_name = str_at(root, "PolicyName").unwrap_or("inline policy");
     let mut role = RoleInput {
         name: role_name.to_string(),
         policies_listed: true,
         ..RoleInput::default()
     };
-    if let Some(doc) = document(root, "PolicyDocument", file, "", policy_name, reporter) {
+    let policy_name = str_at(root, "PolicyName")
+        .unwrap_or("inline policy")
+        .to_string();
+    if let Some(doc) = document(root, "PolicyDocument", file, "", &policy_name, reporter) {
         role.inline.push(doc);
     }
     out.roles.push(role);
@@ -110,12 +118,18 @@ fn boundary(node: &Node, file: FileId, pointer: &str) -> Option<ManagedRef> {
     })
 }
 
-/// `get-role` output: the role's ARN, trust policy and boundary (not its permission policies).
-pub fn role(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut IamInputs) {
-    let Some(r) = root.get("Role") else { return };
-    let Some(name) = str_at(r, "RoleName") else {
+/// `get-role` output: the role's ARN, trust policy and boundary (not its
+/// permission policies). The trust policy is moved out of `root`.
+pub fn role(root: &mut Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut IamInputs) {
+    let Some(r) = root.get_mut("Role") else {
         return;
     };
+    let Some(name) = str_at(r, "RoleName").map(str::to_string) else {
+        return;
+    };
+    let arn = str_at(r, "Arn").map(str::to_string);
+    let at = loc(file, r, "/Role");
+    let boundary = boundary(r, file, "/Role");
     let trust = document(
         r,
         "AssumeRolePolicyDocument",
@@ -125,41 +139,40 @@ pub fn role(root: &Node, file: FileId, reporter: &mut Reporter<'_>, out: &mut Ia
         reporter,
     );
     out.roles.push(RoleInput {
-        name: name.to_string(),
-        arn: str_at(r, "Arn").map(str::to_string),
-        loc: Some(loc(file, r, "/Role")),
+        name,
+        arn,
+        loc: Some(at),
         trust: trust.map(Box::new),
         inline: Vec::new(),
         managed: Vec::new(),
-        boundary: boundary(r, file, "/Role"),
+        boundary,
         boundary_source: None,
         policies_listed: false,
     });
 }
 
 /// `get-account-authorization-details` output: roles with all their policies, and
-/// customer-managed policies (their default version).
+/// customer-managed policies (their default version). Policy documents are moved out of `root`.
 pub fn authorization_details(
-    root: &Node,
+    root: &mut Node,
     file: FileId,
     reporter: &mut Reporter<'_>,
     out: &mut IamInputs,
 ) {
-    if let Some(list) = root.get("RoleDetailList") {
-        let Some(items) = list.as_array() else {
+    if let Some(list) = root.get_mut("RoleDetailList") {
+        let kind = list.kind_name();
+        let at = loc(file, list, "/RoleDetailList");
+        let Some(items) = list.as_array_mut() else {
             reporter.report(
                 Rule::InvalidInput,
-                loc(file, list, "/RoleDetailList"),
-                format!(
-                    "`RoleDetailList` must be an array, found {}",
-                    list.kind_name()
-                ),
+                at,
+                format!("`RoleDetailList` must be an array, found {kind}"),
             );
             return;
         };
-        for (i, r) in items.iter().enumerate() {
+        for (i, r) in items.iter_mut().enumerate() {
             let rp = index_pointer("/RoleDetailList", i);
-            let Some(name) = str_at(r, "RoleName") else {
+            let Some(name) = str_at(r, "RoleName").map(str::to_string) else {
                 reporter.report(
                     Rule::InvalidInput,
                     loc(file, r, &rp),
@@ -167,29 +180,34 @@ pub fn authorization_details(
                 );
                 continue;
             };
+            let arn = str_at(r, "Arn").map(str::to_string);
+            let at = loc(file, r, &rp);
+            let boundary = boundary(r, file, &rp);
+            let trust = document(
+                r,
+                "AssumeRolePolicyDocument",
+                file,
+                &rp,
+                "trust policy",
+                reporter,
+            );
             let mut role = RoleInput {
-                name: name.to_string(),
-                arn: str_at(r, "Arn").map(str::to_string),
-                loc: Some(loc(file, r, &rp)),
-                trust: document(
-                    r,
-                    "AssumeRolePolicyDocument",
-                    file,
-                    &rp,
-                    "trust policy",
-                    reporter,
-                )
-                .map(Box::new),
-                boundary: boundary(r, file, &rp),
+                name,
+                arn,
+                loc: Some(at),
+                trust: trust.map(Box::new),
+                boundary,
                 policies_listed: true,
                 ..RoleInput::default()
             };
-            if let Some(list) = r.get("RolePolicyList").and_then(Node::as_array) {
+            if let Some(list) = r.get_mut("RolePolicyList").and_then(Node::as_array_mut) {
                 let lp = child_pointer(&rp, "RolePolicyList");
-                for (j, p) in list.iter().enumerate() {
+                for (j, p) in list.iter_mut().enumerate() {
                     let pp = index_pointer(&lp, j);
-                    let pname = str_at(p, "PolicyName").unwrap_or("inline policy");
-                    if let Some(doc) = document(p, "PolicyDocument", file, &pp, pname, reporter) {
+                    let pname = str_at(p, "PolicyName")
+                        .unwrap_or("inline policy")
+                        .to_string();
+                    if let Some(doc) = document(p, "PolicyDocument", file, &pp, &pname, reporter) {
                         role.inline.push(doc);
                     }
                 }
@@ -211,28 +229,25 @@ pub fn authorization_details(
             out.roles.push(role);
         }
     }
-    if let Some(list) = root.get("Policies").and_then(Node::as_array) {
-        for (i, p) in list.iter().enumerate() {
+    if let Some(list) = root.get_mut("Policies").and_then(Node::as_array_mut) {
+        for (i, p) in list.iter_mut().enumerate() {
             let pp = index_pointer("/Policies", i);
-            let Some(arn) = str_at(p, "Arn") else {
+            let Some(arn) = str_at(p, "Arn").map(str::to_string) else {
                 continue;
             };
-            let name = str_at(p, "PolicyName").unwrap_or(arn);
-            let default_id = str_at(p, "DefaultVersionId");
-            let Some(versions) = p.get("PolicyVersionList").and_then(Node::as_array) else {
+            let name = str_at(p, "PolicyName").unwrap_or(&arn).to_string();
+            let default_id = str_at(p, "DefaultVersionId").map(str::to_string);
+            let Some(versions) = p.get_mut("PolicyVersionList").and_then(Node::as_array_mut) else {
                 continue;
             };
-            let chosen = versions.iter().enumerate().find(|(_, v)| {
+            let chosen = versions.iter_mut().enumerate().find(|(_, v)| {
                 v.get("IsDefaultVersion").and_then(Node::as_bool) == Some(true)
-                    || (default_id.is_some() && str_at(v, "VersionId") == default_id)
+                    || (default_id.is_some() && str_at(v, "VersionId") == default_id.as_deref())
             });
             if let Some((j, v)) = chosen {
                 let vp = index_pointer(&child_pointer(&pp, "PolicyVersionList"), j);
-                if let Some(source) = document(v, "Document", file, &vp, name, reporter) {
-                    out.managed.push(ManagedPolicyInput {
-                        arn: arn.to_string(),
-                        source,
-                    });
+                if let Some(source) = document(v, "Document", file, &vp, &name, reporter) {
+                    out.managed.push(ManagedPolicyInput { arn, source });
                 }
             }
         }
@@ -240,12 +255,12 @@ pub fn authorization_details(
 }
 
 /// A bare policy document.
-pub fn policy_file(root: &Node, file: FileId, name: &str, out: &mut IamInputs) {
+pub fn policy_file(root: Node, file: FileId, name: &str, out: &mut IamInputs) {
     out.documents.push(PolicySource {
         name: name.to_string(),
         file: Some(file),
         pointer: String::new(),
-        node: root.clone(),
+        node: root,
         opaque: None,
         preloaded: None,
     });
@@ -311,11 +326,11 @@ mod tests {
           "Policies": [{"PolicyName": "m", "Arn": "arn:aws:iam::123456789012:policy/m", "DefaultVersionId": "v2",
             "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Statement": [1]}},
                                   {"VersionId": "v2", "IsDefaultVersion": true, "Document": {"Statement": []}}]}]}"#;
-        let root = parse(src).unwrap();
+        let mut root = parse(src).unwrap();
         let settings = RuleSettings::default();
         let mut reporter = Reporter::new(&settings);
         let mut out = IamInputs::default();
-        authorization_details(&root, FileId(0), &mut reporter, &mut out);
+        authorization_details(&mut root, FileId(0), &mut reporter, &mut out);
         assert!(reporter.diagnostics().is_empty());
         let role = &out.roles[0];
         assert_eq!(role.name, "exec");
@@ -332,17 +347,31 @@ mod tests {
             out.managed[0].source.pointer,
             "/Policies/0/PolicyVersionList/1/Document"
         );
+        // The documents were moved out of the tree, not copied; the others stay.
+        assert!(out.managed[0].source.node.get("Statement").is_some());
+        assert!(role.inline[0].node.get("Statement").is_some());
+        let versions = root.get("Policies").unwrap().as_array().unwrap()[0]
+            .get("PolicyVersionList")
+            .unwrap()
+            .as_array()
+            .unwrap();
+        assert!(versions[0].get("Document").unwrap().is_object());
+        assert!(versions[1].get("Document").unwrap().is_null());
     }
 
     #[test]
     fn get_role_gives_trust_only() {
-        let root = parse(r#"{"Role": {"RoleName": "exec", "Arn": "arn:aws:iam::1:role/exec", "AssumeRolePolicyDocument": {"Statement": []}}}"#).unwrap();
+        let mut root = parse(r#"{"Role": {"RoleName": "exec", "Arn": "arn:aws:iam::1:role/exec", "AssumeRolePolicyDocument": {"Statement": []}}}"#).unwrap();
         let settings = RuleSettings::default();
         let mut reporter = Reporter::new(&settings);
         let mut out = IamInputs::default();
-        role(&root, FileId(0), &mut reporter, &mut out);
+        role(&mut root, FileId(0), &mut reporter, &mut out);
         assert!(!out.roles[0].policies_listed);
-        assert!(out.roles[0].trust.is_some());
+        assert_eq!(out.roles[0].name, "exec");
+        assert_eq!(out.roles[0].arn.as_deref(), Some("arn:aws:iam::1:role/exec"));
+        let trust = out.roles[0].trust.as_ref().unwrap();
+        assert!(trust.node.get("Statement").is_some());
+        assert_eq!(trust.pointer, "/Role/AssumeRolePolicyDocument");
     }
 
     #[test]

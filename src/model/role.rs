@@ -164,6 +164,16 @@ pub fn flatten_spans(node: &mut Node, span: Span) {
     }
 }
 
+/// [`policy_document`], moving an object out of its tree (leaving `null`)
+/// instead of copying it.
+pub fn take_policy_document(node: &mut Node) -> Result<(Node, Option<Span>), String> {
+    if matches!(node.value, Value::Object(_) | Value::Partial(_)) {
+        let span = node.span;
+        return Ok((std::mem::replace(node, Node::new(Value::Null, span)), None));
+    }
+    policy_document(node)
+}
+
 /// A policy document given either as an object or as a JSON string (possibly
 /// URL-encoded). `Err` carries a message for an ECS002 at the value.
 pub fn policy_document(node: &Node) -> Result<(Node, Option<Span>), String> {

@@ -86,6 +86,18 @@ impl Node {
         self.member(key).map(|m| &m.value)
     }
 
+    /// [`Node::get`], mutably (to move a subtree out of a tree that is about to be dropped).
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Object(members) => members
+                .iter_mut()
+                .rev()
+                .find(|m| &*m.key == key)
+                .map(|m| &mut m.value),
+            _ => None,
+        }
+    }
+
     /// The member `key` of an object, with its key span.
     pub fn member(&self, key: &str) -> Option<&Member> {
         match &self.value {
@@ -121,6 +133,14 @@ impl Node {
 
     pub fn as_array(&self) -> Option<&[Node]> {
         match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// [`Node::as_array`], mutably.
+    pub fn as_array_mut(&mut self) -> Option<&mut [Node]> {
+        match &mut self.value {
             Value::Array(items) => Some(items),
             _ => None,
         }
