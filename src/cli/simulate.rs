@@ -176,7 +176,7 @@ pub fn run(
                     serde_json::json!({
                         "file": p.name,
                         "pointer": s.pointer.as_string(),
-                        "sid": s.sid,
+                        "sid": s.sid.as_deref(),
                         "effect": s.effect.as_str(),
                     })
                 })

@@ -6,7 +6,7 @@ use super::variables::TplPiece;
 use super::{Tri, Unknowns};
 use crate::diagnostic::Decision;
 use crate::model::Sym;
-use crate::model::policy::{Effect, Entry, Policy, Statement, Targets};
+use crate::model::policy::{Compiled, Effect, Entry, Policy, Statement, Targets};
 
 /// What is known about one condition key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -395,24 +395,26 @@ fn entry_matches(
     variables: bool,
     unknowns: &mut Unknowns,
 ) -> Tri {
-    if let Some(p) = &e.pattern {
-        let m = p.matches_request(text);
-        if m == Tri::U {
-            // Only what made the match uncertain: the holes on either side.
-            for h in e.value.holes().into_iter().chain(request.resource.holes()) {
-                unknowns.hole(h);
+    match &e.compiled {
+        Compiled::Pattern(p) => {
+            let m = p.matches_request(text);
+            if m == Tri::U {
+                // Only what made the match uncertain: the holes on either side.
+                for h in e.value.holes().into_iter().chain(request.resource.holes()) {
+                    unknowns.hole(h);
+                }
             }
+            m
         }
-        return m;
-    }
-    if let (Some(tpl), true) = (&e.template, variables) {
-        return match substitute(tpl, request, unknowns) {
+        Compiled::Template(tpl) if variables => match substitute(tpl, request, unknowns) {
             Some(p) => p.matches_request(text),
             // R59: a variable with no value matches nothing.
             None => Tri::F,
-        };
+        },
+        Compiled::Template(_) | Compiled::Action => {
+            Pattern::resource_sym(&e.value).matches_request(text)
+        }
     }
-    Pattern::resource_sym(&e.value).matches_request(text)
 }
 
 /// Substitutes the variables of a resource template (R58–R60): wildcards of the policy text keep

@@ -368,7 +368,10 @@ mod tests {
         role(&mut root, FileId(0), &mut reporter, &mut out);
         assert!(!out.roles[0].policies_listed);
         assert_eq!(out.roles[0].name, "exec");
-        assert_eq!(out.roles[0].arn.as_deref(), Some("arn:aws:iam::1:role/exec"));
+        assert_eq!(
+            out.roles[0].arn.as_deref(),
+            Some("arn:aws:iam::1:role/exec")
+        );
         let trust = out.roles[0].trust.as_ref().unwrap();
         assert!(trust.node.get("Statement").is_some());
         assert_eq!(trust.pointer, "/Role/AssumeRolePolicyDocument");

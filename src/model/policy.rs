@@ -14,6 +14,8 @@ use crate::parse::{Node, Pointer, Span, Value, json};
 use crate::rules::Rule;
 use crate::source::FileId;
 
+use compact_str::CompactString;
+
 use super::Sym;
 
 /// The version that enables policy variables (R57).
@@ -52,10 +54,18 @@ pub struct Entry {
     pub value: Sym,
     pub span: Span,
     pub pointer: Pointer,
-    /// The compiled resource pattern (resource entries without variables only).
-    pub(crate) pattern: Option<Pattern>,
-    /// The value split into variables (resource entries with variables under `2012-10-17`).
-    pub(crate) template: Option<Vec<TplPiece>>,
+    pub(crate) compiled: Compiled,
+}
+
+/// How a resource entry is matched, worked out once when it is loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Compiled {
+    /// An action entry: matched by name, nothing compiled.
+    Action,
+    /// A resource entry without variables: its compiled pattern.
+    Pattern(Pattern),
+    /// A resource entry with variables under `2012-10-17`: the value split into them.
+    Template(Box<[TplPiece]>),
 }
 
 /// `Action`/`NotAction` or `Resource`/`NotResource`.
@@ -199,7 +209,8 @@ pub struct ConditionBlock {
 pub struct Statement {
     pub pointer: Pointer,
     pub span: Span,
-    pub sid: Option<String>,
+    /// Inline up to 24 bytes (most `Sid`s): a statement is kept per policy entry of a run.
+    pub sid: Option<CompactString>,
     pub effect: Effect,
     pub action: Targets,
     pub resource: Targets,
@@ -445,7 +456,9 @@ fn load_statement(
             }
         }
     }
-    let sid = node.get("Sid").and_then(|s| s.as_str().map(str::to_string));
+    let sid = node
+        .get("Sid")
+        .and_then(|s| s.as_str().map(CompactString::from));
     let effect = match node.get("Effect") {
         None => {
             ld.error(
@@ -568,8 +581,7 @@ fn load_targets(
                         "a wildcard in the resource type of an ARN is not allowed: this entry matches nothing"
                             .to_string(),
                     );
-                    entry.pattern = Some(Pattern::from_toks(Vec::new()));
-                    entry.template = None;
+                    entry.compiled = Compiled::Pattern(Pattern::from_toks(Vec::new()));
                 }
                 entries.push(entry);
             }
@@ -612,8 +624,7 @@ fn make_entry(value: Sym, span: Span, pointer: Pointer, is_resource: bool, vars:
             value,
             span,
             pointer,
-            pattern: None,
-            template: None,
+            compiled: Compiled::Action,
         };
     }
     // Variables only in the resource part, after the fifth colon (R58).
@@ -629,13 +640,15 @@ fn make_entry(value: Sym, span: Span, pointer: Pointer, is_resource: bool, vars:
         }
         _ => None,
     };
-    let pattern = template.is_none().then(|| Pattern::resource_sym(&value));
+    let compiled = match template {
+        Some(t) => Compiled::Template(t.into_boxed_slice()),
+        None => Compiled::Pattern(Pattern::resource_sym(&value)),
+    };
     Entry {
         value,
         span,
         pointer,
-        pattern,
-        template,
+        compiled,
     }
 }
 
@@ -963,7 +976,10 @@ mod tests {
         );
         assert_eq!(msgs.len(), 1);
         let e = &p.statements[0].resource.entries[0];
-        assert!(!e.pattern.as_ref().unwrap().matches("arn:aws:iam::1:user/x"));
+        let Compiled::Pattern(p) = &e.compiled else {
+            panic!("not compiled to a pattern: {e:?}");
+        };
+        assert!(!p.matches("arn:aws:iam::1:user/x"));
     }
 
     #[test]
