@@ -1046,3 +1046,15 @@ mod tests {
         assert!(p.statements.is_empty());
     }
 }
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod size_tests {
+    /// A run keeps one `Entry` per `Action`/`Resource` entry and one `Statement`
+    /// per statement of every policy it reads (docs/performance.md): growing
+    /// them costs memory on every large run.
+    #[test]
+    fn entries_and_statements_stay_small() {
+        assert!(std::mem::size_of::<super::Entry>() <= 80);
+        assert!(std::mem::size_of::<super::Statement>() <= 208);
+    }
+}
