@@ -53,7 +53,10 @@ impl SourceFile {
     pub fn new(name: String, text: String) -> Self {
         let mut line_starts = vec![0u32];
         line_starts.extend(
-            memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            // `match_indices` with a `char` finds bytes with the standard library's
+            // word-at-a-time `memchr`, several times faster than a byte loop.
+            text.match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         line_starts.shrink_to_fit();
         Self {
@@ -168,13 +171,6 @@ impl SourceFile {
     pub fn line_starts(&self) -> &[u32] {
         &self.line_starts
     }
-}
-
-fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter_map(move |(i, &b)| (b == needle).then_some(i))
 }
 
 /// Every file of a run, by [`FileId`].
