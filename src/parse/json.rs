@@ -354,8 +354,23 @@ impl Parser<'_> {
     fn string(&mut self, scalar: bool) -> Result<Box<str>, ParseError> {
         let open = self.pos;
         self.pos += 1;
-        let mut out = String::new();
         let mut run = self.pos;
+        // Most strings have no escape: find the first byte that needs a look
+        // (all ASCII, so every cut below is on a character boundary) and, when
+        // it is the closing quote, copy the string once at its exact length.
+        let plain = self.bytes.get(self.pos..).and_then(|rest| {
+            rest.iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        });
+        if let Some(n) = plain {
+            self.pos += n;
+            if self.peek() == Some(b'"') {
+                let text = Box::from(&self.src[run..self.pos]);
+                self.pos += 1;
+                return Ok(text);
+            }
+        }
+        let mut out = String::new();
         loop {
             let Some(b) = self.peek() else {
                 return Err(self.error("unterminated string", open, scalar));
