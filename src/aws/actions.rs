@@ -145,6 +145,11 @@ pub fn any_accepts_split(actions: &[Action], patterns: &[SplitPattern<'_>]) -> b
     if patterns.iter().any(SplitPattern::is_star) {
         return !actions.is_empty();
     }
+    let fits_one = |format: &SplitFormat<'_>| patterns.iter().any(|p| p.fits(format));
+    // One action (an entry without wildcards): nothing to remember.
+    if let [a] = actions {
+        return !a.is_wildcard_only() && a.formats().iter().any(fits_one);
+    }
     let mut seen: Vec<(&str, &str)> = Vec::new();
     // The formats fitted so far, by address: actions of one service share their
     // resource types' formats (a format met twice has the same answer).
@@ -160,7 +165,7 @@ pub fn any_accepts_split(actions: &[Action], patterns: &[SplitPattern<'_>]) -> b
                 return false;
             }
             fitted.push(at);
-            patterns.iter().any(|p| p.fits(format))
+            fits_one(format)
         })
     })
 }

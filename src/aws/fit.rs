@@ -123,8 +123,6 @@ pub fn pattern_fits_format(pattern: &str, format: &str) -> bool {
     SplitPattern::new(pattern).fits(&SplitFormat::new(format))
 }
 
-/// Text between these characters is literal on the policy side.
-const POLICY_SPECIAL: &[u8] = b"*?$}";
 /// Text between these characters is literal on the format side.
 const FORMAT_SPECIAL: &[u8] = b"*$}";
 
@@ -134,8 +132,16 @@ const FORMAT_SPECIAL: &[u8] = b"*$}";
 pub struct SplitPattern<'a> {
     /// The pattern is `*`, which fits every format.
     star: bool,
-    whole: PatternPart<'a>,
-    fields: Option<[PatternPart<'a>; 6]>,
+    text: &'a str,
+    /// The ARN fields, or the whole pattern when it has fewer.
+    split: Split<PatternPart<'a>>,
+}
+
+/// A text split at its first five `:` (outside `${...}`), or the whole of one with fewer.
+#[derive(Debug, Clone, Copy)]
+enum Split<T> {
+    Fields([T; 6]),
+    Whole(T),
 }
 
 /// An ARN format split into its fields once, with what [`SplitPattern::fits`]
@@ -176,13 +182,31 @@ struct FormatPart<'a> {
 
 impl<'a> PatternPart<'a> {
     fn new(text: &'a str) -> Self {
+        // Text between these characters is literal on the policy side.
+        let (literal, head, tail) = literal_ends(text, |b| matches!(b, b'*' | b'?' | b'$' | b'}'));
         PatternPart {
             text,
-            literal: !has_any(text, POLICY_SPECIAL),
-            head: head(text, POLICY_SPECIAL),
-            tail: tail(text, POLICY_SPECIAL),
+            literal,
+            head,
+            tail,
         }
     }
+}
+
+/// Whether `s` has no byte that `special` picks (ASCII only, so never inside a
+/// multi-byte character), `s` up to its first such byte and `s` after its last
+/// (all of it when there is none), in one scan of the literal text.
+fn literal_ends(s: &str, special: impl Fn(u8) -> bool) -> (bool, &str, &str) {
+    let bytes = s.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| special(b)) else {
+        return (true, s, s);
+    };
+    let last = bytes.iter().rposition(|&b| special(b)).unwrap_or(first);
+    (
+        false,
+        s.get(..first).unwrap_or_default(),
+        s.get(last + 1..).unwrap_or_default(),
+    )
 }
 
 impl<'a> FormatPart<'a> {
@@ -200,13 +224,14 @@ impl<'a> FormatPart<'a> {
                     && *name != "BucketName"
             })
             .map(|(lit, _)| lit);
+        let (literal, head, tail) = literal_ends(text, |b| FORMAT_SPECIAL.contains(&b));
         FormatPart {
             text,
-            literal: !has_any(text, FORMAT_SPECIAL),
+            literal,
             any_run,
             lead,
-            head: head(text, FORMAT_SPECIAL),
-            tail: tail(text, FORMAT_SPECIAL),
+            head,
+            tail,
         }
     }
 }
@@ -216,8 +241,11 @@ impl<'a> SplitPattern<'a> {
     pub fn new(pattern: &'a str) -> Self {
         SplitPattern {
             star: pattern == "*",
-            whole: PatternPart::new(pattern),
-            fields: arn_fields(pattern).map(|f| f.map(PatternPart::new)),
+            text: pattern,
+            split: match arn_fields(pattern) {
+                Some(f) => Split::Fields(f.map(PatternPart::new)),
+                None => Split::Whole(PatternPart::new(pattern)),
+            },
         }
     }
 
@@ -231,19 +259,23 @@ impl<'a> SplitPattern<'a> {
         if self.star {
             return true;
         }
-        match (&self.fields, &format.fields) {
+        match (&self.split, &format.fields) {
             // Both full ARNs: partition, service, region and account field by field
             // (no wildcard crosses into the next field), then the resource part.
             // The service (2) and the resource part (5) are checked first: they tell
             // most formats apart (the answer does not depend on the order).
-            (Some(p), Some(f)) => [2, 5, 0, 1, 3, 4]
-                .iter()
-                .all(|&i| match (p.get(i), f.get(i)) {
-                    (Some(p), Some(f)) => fits_part(p, f),
-                    _ => true,
-                }),
+            (Split::Fields(p), Some(f)) => {
+                [2, 5, 0, 1, 3, 4]
+                    .iter()
+                    .all(|&i| match (p.get(i), f.get(i)) {
+                        (Some(p), Some(f)) => fits_part(p, f),
+                        _ => true,
+                    })
+            }
             // A short pattern (`arn:aws:ssm:*`): its last `*` spans the rest.
-            _ => fits_part(&self.whole, &format.whole),
+            (Split::Whole(whole), _) => fits_part(whole, &format.whole),
+            // A format with fewer fields (none in the catalogue): the whole pattern.
+            (Split::Fields(_), None) => fits_part(&PatternPart::new(self.text), &format.whole),
         }
     }
 }
@@ -321,21 +353,6 @@ fn has_any(s: &str, set: &[u8]) -> bool {
     s.bytes().any(|b| set.contains(&b))
 }
 
-/// `s` up to its first byte of `set` (all of it when there is none).
-fn head<'a>(s: &'a str, set: &[u8]) -> &'a str {
-    let end = s.bytes().position(|b| set.contains(&b)).unwrap_or(s.len());
-    s.get(..end).unwrap_or_default()
-}
-
-/// `s` after its last byte of `set` (all of it when there is none).
-fn tail<'a>(s: &'a str, set: &[u8]) -> &'a str {
-    let start = s
-        .bytes()
-        .rposition(|b| set.contains(&b))
-        .map_or(0, |i| i + 1);
-    s.get(start..).unwrap_or_default()
-}
-
 /// Whether some string matches both `pattern` and `format`, by a reachability
 /// search over pairs of token positions.
 fn product_search(pattern: &str, format: &str) -> bool {
@@ -381,7 +398,22 @@ fn product_search(pattern: &str, format: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::pattern_fits_format as fits;
-    use super::{SplitFormat, SplitPattern, has_any, head, tail};
+    use super::{SplitFormat, SplitPattern, has_any};
+
+    /// `s` after its last byte of `set` (all of it when there is none).
+    fn tail<'a>(s: &'a str, set: &[u8]) -> &'a str {
+        let start = s
+            .bytes()
+            .rposition(|b| set.contains(&b))
+            .map_or(0, |i| i + 1);
+        s.get(start..).unwrap_or_default()
+    }
+
+    /// `s` up to its first byte of `set` (all of it when there is none).
+    fn head<'a>(s: &'a str, set: &[u8]) -> &'a str {
+        let end = s.bytes().position(|b| set.contains(&b)).unwrap_or(s.len());
+        s.get(..end).unwrap_or_default()
+    }
 
     /// The former `fits_whole`, which worked out both sides' literal parts on every call.
     fn fits_whole_reference(pattern: &str, format: &str) -> bool {

@@ -24,12 +24,27 @@ pub fn resource_pattern(value: &Sym) -> String {
     }
 }
 
-/// The catalogue actions an `Action` entry stands for (empty when it names none).
-fn actions_of(entry: &str) -> Vec<Action> {
-    if entry.contains(['*', '?']) {
-        actions::expansion(entry).to_vec()
-    } else {
-        actions::lookup(entry).into_iter().collect()
+/// The catalogue actions an `Action` entry stands for (empty when it names none):
+/// the remembered expansion of a wildcard entry, or the one action an entry names.
+enum Acts {
+    Many(std::rc::Rc<[Action]>),
+    One(Option<Action>),
+}
+
+impl Acts {
+    fn of(entry: &str) -> Acts {
+        if entry.contains(['*', '?']) {
+            Acts::Many(actions::expansion(entry))
+        } else {
+            Acts::One(actions::lookup(entry))
+        }
+    }
+
+    fn as_slice(&self) -> &[Action] {
+        match self {
+            Acts::Many(all) => all,
+            Acts::One(one) => one.as_slice(),
+        }
     }
 }
 
@@ -48,12 +63,13 @@ fn entry_mismatched_split(entry: &str, resources: &[SplitPattern<'_>]) -> Option
     if entry == "*" {
         return None;
     }
-    let acts = actions_of(entry);
+    let acts = Acts::of(entry);
+    let acts = acts.as_slice();
     if acts.is_empty() {
         return None;
     }
-    let fits = actions::any_accepts_split(&acts, resources);
-    (!fits).then_some(acts)
+    let fits = actions::any_accepts_split(acts, resources);
+    (!fits).then(|| acts.to_vec())
 }
 
 /// What resources an entry's actions apply to, for the message.
