@@ -15,7 +15,7 @@ use foldhash::fast::FixedState;
 
 use super::table::Table;
 
-pub use super::fit::pattern_fits_format;
+pub use super::fit::{SplitFormat, SplitPattern, pattern_fits_format};
 
 /// `service:Action<TAB>types`, sorted by the lower-cased `service:Action`.
 static ACTIONS: Table = Table::new(include_str!("actions.tsv"), include_bytes!("actions.idx"));
@@ -102,20 +102,19 @@ impl Action {
         if self.is_wildcard_only() {
             return false;
         }
-        self.formats()
-            .iter()
-            .any(|format| pattern_fits_format(pattern, format))
+        let pattern = SplitPattern::new(pattern);
+        self.formats().iter().any(|format| pattern.fits(format))
     }
 
-    /// [`Action::arn_formats`] collected, remembered per thread by the action's
-    /// service and list of types (many actions share one).
-    fn formats(&self) -> Rc<[&'static str]> {
+    /// [`Action::arn_formats`] split for fitting, remembered per thread by the
+    /// action's service and list of types (many actions share one).
+    fn formats(&self) -> Rc<[SplitFormat<'static>]> {
         FORMATS.with(|memo| {
             let key = (self.service(), self.types);
             if let Some(v) = memo.borrow().get(&key) {
                 return v.clone();
             }
-            let v: Rc<[&'static str]> = self.arn_formats().collect();
+            let v: Rc<[SplitFormat<'static>]> = self.arn_formats().map(SplitFormat::new).collect();
             let mut memo = memo.borrow_mut();
             if memo.len() >= MEMO_LIMIT {
                 memo.clear();
@@ -128,21 +127,45 @@ impl Action {
 
 /// Whether some action of `actions` could act on a resource named by some
 /// pattern of `patterns`: [`Action::accepts_resource`] over every pair, with
-/// each service's resource types looked up once per distinct list of types.
+/// each pattern split once ([`any_accepts_split`]).
 pub fn any_accepts_resource<S: AsRef<str>>(actions: &[Action], patterns: &[S]) -> bool {
     if patterns.iter().any(|p| p.as_ref() == "*") {
         return !actions.is_empty();
     }
+    let patterns: Vec<SplitPattern<'_>> = patterns
+        .iter()
+        .map(|p| SplitPattern::new(p.as_ref()))
+        .collect();
+    any_accepts_split(actions, &patterns)
+}
+
+/// [`any_accepts_resource`] on patterns already split: each service's resource
+/// types looked up once per distinct list of types, and each ARN format fitted once.
+pub fn any_accepts_split(actions: &[Action], patterns: &[SplitPattern<'_>]) -> bool {
+    if patterns.iter().any(SplitPattern::is_star) {
+        return !actions.is_empty();
+    }
+    let fits_one = |format: &SplitFormat<'_>| patterns.iter().any(|p| p.fits(format));
+    // One action (an entry without wildcards): nothing to remember.
+    if let [a] = actions {
+        return !a.is_wildcard_only() && a.formats().iter().any(fits_one);
+    }
     let mut seen: Vec<(&str, &str)> = Vec::new();
+    // The formats fitted so far, by address: actions of one service share their
+    // resource types' formats (a format met twice has the same answer).
+    let mut fitted: Vec<(*const u8, usize)> = Vec::new();
     actions.iter().any(|a| {
         if a.is_wildcard_only() || seen.contains(&(a.service(), a.types)) {
             return false;
         }
         seen.push((a.service(), a.types));
         a.formats().iter().any(|format| {
-            patterns
-                .iter()
-                .any(|p| pattern_fits_format(p.as_ref(), format))
+            let at = (format.text().as_ptr(), format.text().len());
+            if fitted.contains(&at) {
+                return false;
+            }
+            fitted.push(at);
+            fits_one(format)
         })
     })
 }
@@ -231,8 +254,9 @@ const MEMO_LIMIT: usize = 4096;
 /// A per-thread memo of a pure function of the catalogue, by the exact text asked.
 type Memo<V> = RefCell<HashMap<Box<str>, V, FixedState>>;
 
-/// The ARN formats of an action, by its service and list of types.
-type FormatMemo = RefCell<HashMap<(&'static str, &'static str), Rc<[&'static str]>, FixedState>>;
+/// The ARN formats of an action, split for fitting, by its service and list of types.
+type FormatMemo =
+    RefCell<HashMap<(&'static str, &'static str), Rc<[SplitFormat<'static>]>, FixedState>>;
 
 thread_local! {
     static LOOKUPS: Memo<Option<Action>> = RefCell::new(HashMap::with_hasher(FixedState::default()));
@@ -508,8 +532,10 @@ mod tests {
             }
         }
         for a in all().step_by(97) {
-            assert_eq!(&*a.formats(), a.arn_formats().collect::<Vec<_>>());
-            assert_eq!(&*a.formats(), a.arn_formats().collect::<Vec<_>>());
+            for _ in 0..2 {
+                let texts: Vec<&str> = a.formats().iter().map(SplitFormat::text).collect();
+                assert_eq!(texts, a.arn_formats().collect::<Vec<_>>());
+            }
         }
     }
 
@@ -644,6 +670,107 @@ mod tests {
             assert_eq!(any_accepts_resource(&acts, set), expected, "{set:?}");
         }
         assert!(!any_accepts_resource::<&str>(&[], &["*"]));
+    }
+
+    /// The former `any_accepts_resource`: every (action, format, pattern) triple
+    /// fitted from the texts, without splitting anything once.
+    fn any_accepts_reference(actions: &[Action], patterns: &[String]) -> bool {
+        if patterns.iter().any(|p| p == "*") {
+            return !actions.is_empty();
+        }
+        actions.iter().any(|a| {
+            !a.is_wildcard_only()
+                && a.arn_formats()
+                    .any(|f| patterns.iter().any(|p| pattern_fits_format(p, f)))
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_accepts_resource_agrees_with_fitting_every_triple(
+            entries in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "ecr:*", "s3:Get*", "s3:PutObject", "logs:*", "ssm:GetParameters",
+                    "secretsmanager:*", "kms:Decrypt", "iam:PassRole", "ecr:GetAuthorizationToken",
+                    "sts:*", "ec2:Describe*",
+                ]),
+                0..4,
+            ),
+            patterns in proptest::collection::vec(
+                "(arn|:|aws|\\*|\\?|s3|ssm|logs|ecr|kms|iam|secretsmanager|us-east-1|123456789012|repository|parameter|secret|log-group|key|role|bucket|/|x|\\$\\{aws:username\\}){0,12}",
+                0..4,
+            ),
+        ) {
+            let acts: Vec<Action> = entries.iter().flat_map(|e| expand(e)).collect();
+            proptest::prop_assert_eq!(
+                any_accepts_resource(&acts, &patterns),
+                any_accepts_reference(&acts, &patterns)
+            );
+            for a in acts.iter().step_by(7) {
+                let one = std::slice::from_ref(a);
+                proptest::prop_assert_eq!(
+                    any_accepts_resource(one, &patterns),
+                    any_accepts_reference(one, &patterns)
+                );
+            }
+        }
+    }
+
+    /// Patterns shaped like the ARNs policies write agree too (the generated ones
+    /// above rarely fit).
+    #[test]
+    fn any_accepts_resource_agrees_with_fitting_every_triple_on_real_arns() {
+        let acts: Vec<Action> = [
+            "ecr:*",
+            "s3:*",
+            "logs:*",
+            "ssm:*",
+            "secretsmanager:*",
+            "kms:*",
+        ]
+        .iter()
+        .flat_map(|e| expand(e))
+        .collect();
+        let patterns = [
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/*",
+            "arn:aws:ssm:*:*:parameter/x",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/x:*",
+            "arn:aws:ecr:us-east-1:123456789012:repository/web",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-??????",
+            "arn:aws:kms:*:*:alias/x",
+            "arn:aws:iam::*:role/x",
+            "arn:aws:sqs:*:*:q",
+        ];
+        let mut fits = 0;
+        for a in acts.iter().step_by(3) {
+            for p in patterns {
+                let p = [p.to_string()];
+                let one = std::slice::from_ref(a);
+                let expected = any_accepts_reference(one, &p);
+                assert_eq!(
+                    any_accepts_resource(one, &p),
+                    expected,
+                    "{} {p:?}",
+                    a.full_name()
+                );
+                fits += usize::from(expected);
+            }
+        }
+        assert!(fits > 50, "{fits}");
+        for w in patterns.windows(2) {
+            let p: Vec<String> = w.iter().map(|s| (*s).to_string()).collect();
+            assert_eq!(
+                any_accepts_resource(&acts, &p),
+                any_accepts_reference(&acts, &p)
+            );
+            assert_eq!(
+                any_accepts_resource(&acts[..5], &p),
+                any_accepts_reference(&acts[..5], &p)
+            );
+        }
     }
 
     #[test]

@@ -59,24 +59,36 @@ pub fn is_broad(value: &Sym, action: &str) -> bool {
     if fields.next() != Some("arn") {
         return false;
     }
-    let literal = |f: Option<&str>, default: &'static str| match f {
-        Some(f) if !f.contains(['*', '?']) => f.to_string(),
-        _ => default.to_string(),
+    let probes = probe_resources(action);
+    // Without a wildcard the pattern is one ARN, which is never in two accounts.
+    if probes.is_empty() || !pattern.contains(['*', '?']) {
+        return false;
+    }
+    // The partition and Region as the pattern writes them, when it does without wildcards.
+    let mut literal = |default| {
+        fields
+            .next()
+            .filter(|f| !f.contains(['*', '?']))
+            .unwrap_or(default)
     };
-    let partition = literal(fields.next(), "aws");
-    let _service = fields.next();
-    let region = literal(fields.next(), "us-east-1");
+    let partition = literal("aws");
+    let _service = literal("");
+    let region = literal("us-east-1");
     let service = action.split_once(':').map_or("", |(s, _)| s);
     let compiled = Pattern::resource(pattern);
-    let probes = probe_resources(action);
-    !probes.is_empty()
-        && PROBE_ACCOUNTS.iter().all(|account| {
-            probes.iter().all(|res| {
-                compiled.matches(&format!(
-                    "arn:{partition}:{service}:{region}:{account}:{res}"
-                ))
-            })
+    // One probe ARN at a time, written over the last.
+    let mut arn = String::new();
+    PROBE_ACCOUNTS.iter().all(|account| {
+        probes.iter().all(|res| {
+            arn.clear();
+            for part in [
+                "arn:", partition, ":", service, ":", region, ":", account, ":", res,
+            ] {
+                arn.push_str(part);
+            }
+            compiled.matches(&arn)
         })
+    })
 }
 
 /// The secret-reading actions a statement allows (`NotAction` allows what it does not list).
@@ -240,6 +252,59 @@ mod tests {
 
     fn known(s: &str) -> Sym {
         Sym::Known(s.into())
+    }
+
+    /// The former `is_broad`, which compiled the pattern and wrote every probe for
+    /// patterns without wildcards too.
+    fn is_broad_reference(value: &Sym, action: &str) -> bool {
+        let Some(pattern) = value.known() else {
+            return false;
+        };
+        if pattern == "*" {
+            return true;
+        }
+        let mut fields = pattern.splitn(6, ':');
+        if fields.next() != Some("arn") {
+            return false;
+        }
+        let literal = |f: Option<&str>, default: &'static str| match f {
+            Some(f) if !f.contains(['*', '?']) => f.to_string(),
+            _ => default.to_string(),
+        };
+        let partition = literal(fields.next(), "aws");
+        let _service = fields.next();
+        let region = literal(fields.next(), "us-east-1");
+        let service = action.split_once(':').map_or("", |(s, _)| s);
+        let compiled = Pattern::resource(pattern);
+        let probes = probe_resources(action);
+        !probes.is_empty()
+            && PROBE_ACCOUNTS.iter().all(|account| {
+                probes.iter().all(|res| {
+                    compiled.matches(&format!(
+                        "arn:{partition}:{service}:{region}:{account}:{res}"
+                    ))
+                })
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn is_broad_agrees_with_the_former_is_broad(
+            fields in proptest::collection::vec(
+                "(\\*|\\?|aws|aws-cn|secretsmanager|ssm|kms|us-east-1|000000000000|987654321098|secret|parameter|key|/|zz|probe|one|a|-|:|\\$\\{x\\}){0,8}",
+                1..7,
+            ),
+            first in proptest::sample::select(vec!["arn", "*", "ar?", "x", "arn*"]),
+            action in proptest::sample::select(SECRET_ACTIONS.iter().copied().chain(["ecr:BatchGetImage", "kms", ""]).collect::<Vec<_>>()),
+        ) {
+            let pattern = format!("{first}:{}", fields.join(":"));
+            for p in [pattern.as_str(), first, "*"] {
+                let v = known(p);
+                proptest::prop_assert_eq!(is_broad(&v, action), is_broad_reference(&v, action), "{}", p);
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! statement's resources can fit (SPEC §3.4: judged per action), from the
 //! resource types and ARN formats of the embedded IAM catalogue.
 
-use crate::aws::actions::{self, Action};
+use crate::aws::actions::{self, Action, SplitPattern};
 use crate::diagnostic::{Loc, Reporter};
 use crate::model::Sym;
 use crate::model::policy::{Policy, Statement};
@@ -24,27 +24,52 @@ pub fn resource_pattern(value: &Sym) -> String {
     }
 }
 
-/// The catalogue actions an `Action` entry stands for (empty when it names none).
-fn actions_of(entry: &str) -> Vec<Action> {
-    if entry.contains(['*', '?']) {
-        actions::expansion(entry).to_vec()
-    } else {
-        actions::lookup(entry).into_iter().collect()
+/// The catalogue actions an `Action` entry stands for (empty when it names none):
+/// the remembered expansion of a wildcard entry, or the one action an entry names.
+enum Acts {
+    Many(std::rc::Rc<[Action]>),
+    One(Option<Action>),
+}
+
+impl Acts {
+    fn of(entry: &str) -> Acts {
+        if entry.contains(['*', '?']) {
+            Acts::Many(actions::expansion(entry))
+        } else {
+            Acts::One(actions::lookup(entry))
+        }
+    }
+
+    fn as_slice(&self) -> &[Action] {
+        match self {
+            Acts::Many(all) => all,
+            Acts::One(one) => one.as_slice(),
+        }
     }
 }
 
 /// Whether none of the actions an entry stands for can act on any of `resources`.
 /// `*` entries, and entries that name no action (ECS201's), are never mismatched.
 pub fn entry_mismatched<S: AsRef<str>>(entry: &str, resources: &[S]) -> Option<Vec<Action>> {
+    let split: Vec<SplitPattern<'_>> = resources
+        .iter()
+        .map(|r| SplitPattern::new(r.as_ref()))
+        .collect();
+    entry_mismatched_split(entry, &split)
+}
+
+/// [`entry_mismatched`] on resources already split.
+fn entry_mismatched_split(entry: &str, resources: &[SplitPattern<'_>]) -> Option<Vec<Action>> {
     if entry == "*" {
         return None;
     }
-    let acts = actions_of(entry);
+    let acts = Acts::of(entry);
+    let acts = acts.as_slice();
     if acts.is_empty() {
         return None;
     }
-    let fits = actions::any_accepts_resource(&acts, resources);
-    (!fits).then_some(acts)
+    let fits = actions::any_accepts_split(acts, resources);
+    (!fits).then(|| acts.to_vec())
 }
 
 /// What resources an entry's actions apply to, for the message.
@@ -93,12 +118,13 @@ pub fn mismatches(st: &Statement) -> Vec<(String, String)> {
     if resources.is_empty() || resources.iter().any(|r| r == "*") {
         return Vec::new();
     }
+    let resources: Vec<SplitPattern<'_>> = resources.iter().map(|r| SplitPattern::new(r)).collect();
     st.action
         .entries
         .iter()
         .filter_map(|e| e.value.known())
         .filter_map(|entry| {
-            entry_mismatched(entry, &resources)
+            entry_mismatched_split(entry, &resources)
                 .map(|acts| (entry.to_string(), applies_to(entry, &acts)))
         })
         .collect()
