@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::diagnostic::Loc;
 use crate::model::Sym;
-use crate::model::role::{ManagedRef, PolicySource, RoleInput, policy_document};
+use crate::model::role::{ManagedRef, PolicySource, RoleInput, take_policy_document};
 use crate::parse::node::{child_pointer, index_pointer};
 use crate::parse::{Member, Node, Piece, Span, Value};
 use crate::source::FileId;
@@ -889,7 +889,8 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
         }
         let key = format!("logical:{}", m.key);
         let pp = child_pointer(&rp, "Properties");
-        let props = res
+        // Resolved into a tree of its own, from which the policy documents are moved.
+        let mut props = res
             .get("Properties")
             .and_then(|p| r.subtree(p, &pp))
             .unwrap_or_else(|| Node::new(Value::Object(Vec::new()), res.span));
@@ -906,8 +907,8 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
         if let Some(name) = props.get("RoleName").and_then(Node::as_str) {
             role_names.insert(name.to_string(), key.clone());
         }
-        if let Some(doc) = props.get("AssumeRolePolicyDocument")
-            && let Ok((node, opaque)) = policy_document(doc)
+        if let Some(doc) = props.get_mut("AssumeRolePolicyDocument")
+            && let Ok((node, opaque)) = take_policy_document(doc)
         {
             role.trust = Some(Box::new(PolicySource {
                 name: format!("{} trust policy", m.key),
@@ -918,18 +919,19 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
                 preloaded: None,
             }));
         }
-        if let Some(list) = props.get("Policies").and_then(Node::as_array) {
-            for (i, p) in list.iter().enumerate() {
+        if let Some(list) = props.get_mut("Policies").and_then(Node::as_array_mut) {
+            for (i, p) in list.iter_mut().enumerate() {
                 let ip = index_pointer(&child_pointer(&pp, "Policies"), i);
                 let name = p
                     .get("PolicyName")
                     .and_then(Node::as_str)
-                    .unwrap_or("inline policy");
-                if let Some(doc) = p.get("PolicyDocument")
-                    && let Ok((node, opaque)) = policy_document(doc)
+                    .unwrap_or("inline policy")
+                    .to_string();
+                if let Some(doc) = p.get_mut("PolicyDocument")
+                    && let Ok((node, opaque)) = take_policy_document(doc)
                 {
                     role.inline.push(PolicySource {
-                        name: name.to_string(),
+                        name,
                         file: Some(file),
                         pointer: child_pointer(&ip, "PolicyDocument"),
                         node,
@@ -1023,10 +1025,10 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
         let Some(doc) = raw_props.get("PolicyDocument") else {
             continue;
         };
-        let Some(resolved) = r.subtree(doc, &child_pointer(&pp, "PolicyDocument")) else {
+        let Some(mut resolved) = r.subtree(doc, &child_pointer(&pp, "PolicyDocument")) else {
             continue;
         };
-        let Ok((node, opaque)) = policy_document(&resolved) else {
+        let Ok((node, opaque)) = take_policy_document(&mut resolved) else {
             continue;
         };
         let name = raw_props
@@ -1083,10 +1085,10 @@ pub fn template(root: &Node, file: FileId, cx: &CfnContext) -> Template {
             continue;
         };
         let dp = child_pointer(&pp, "KeyPolicy");
-        let Some(resolved) = r.subtree(doc, &dp) else {
+        let Some(mut resolved) = r.subtree(doc, &dp) else {
             continue;
         };
-        let Ok((node, opaque)) = policy_document(&resolved) else {
+        let Ok((node, opaque)) = take_policy_document(&mut resolved) else {
             continue;
         };
         if let Some(arn) = Sym::from_node(&r.get_att(&m.key, "Arn", res.span, 0)) {
@@ -1234,8 +1236,8 @@ fn managed_policy_document(r: &Resolver<'_>, file: FileId, id: &str) -> Option<P
     let props = res.get("Properties")?;
     let pp = child_pointer(&child_pointer("/Resources", id), "Properties");
     let dp = child_pointer(&pp, "PolicyDocument");
-    let resolved = r.subtree(props.get("PolicyDocument")?, &dp)?;
-    let (node, opaque) = policy_document(&resolved).ok()?;
+    let mut resolved = r.subtree(props.get("PolicyDocument")?, &dp)?;
+    let (node, opaque) = take_policy_document(&mut resolved).ok()?;
     Some(PolicySource {
         name: props
             .get("ManagedPolicyName")

@@ -236,6 +236,26 @@ mod tests {
     }
 
     #[test]
+    fn taking_a_document_moves_an_object_and_decodes_a_string_in_place() {
+        let mut node =
+            crate::parse::json::parse(r#"{"Statement": [{"Effect": "Allow"}]}"#).unwrap();
+        let copied = policy_document(&node).unwrap().0;
+        let (taken, opaque) = take_policy_document(&mut node).unwrap();
+        assert_eq!(taken, copied);
+        assert_eq!(opaque, None);
+        assert!(node.is_null());
+        assert_eq!(node.span, taken.span);
+        let text = r#""{\"Statement\": []}""#;
+        let mut node = crate::parse::json::parse(text).unwrap();
+        let (doc, opaque) = take_policy_document(&mut node).unwrap();
+        assert!(doc.get("Statement").is_some());
+        assert_eq!(opaque, Some(node.span));
+        assert_eq!(node, crate::parse::json::parse(text).unwrap());
+        let mut node = crate::parse::json::parse("42").unwrap();
+        assert!(take_policy_document(&mut node).is_err());
+    }
+
+    #[test]
     fn embedded_documents_decode() {
         let node = crate::parse::json::parse(r#""%7B%22Statement%22%3A%5B%5D%7D""#).unwrap();
         let (doc, opaque) = policy_document(&node).unwrap();
