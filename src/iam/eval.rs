@@ -1,7 +1,7 @@
 //! The decision for one request (R31–R41, R62–R65).
 
 use super::condition::eval_block;
-use super::matcher::{Pattern, RequestText, Tok, action_matches};
+use super::matcher::{Pattern, RequestText, Tok};
 use super::variables::TplPiece;
 use super::{Tri, Unknowns};
 use crate::diagnostic::Decision;
@@ -333,14 +333,13 @@ pub fn statement_applies(
 fn action_part(targets: &Targets, action: &str, unknowns: &mut Unknowns) -> Tri {
     let mut any = Tri::F;
     for e in &targets.entries {
-        let m = match &e.value {
-            Sym::Known(p) => Tri::from(action_matches(p, action)),
-            Sym::Partial(_) => {
-                for h in e.value.holes() {
-                    unknowns.hole(h);
-                }
-                Tri::U
+        let m = if let Some(m) = e.matches_action(action) {
+            Tri::from(m)
+        } else {
+            for h in e.value.holes() {
+                unknowns.hole(h);
             }
+            Tri::U
         };
         any = any.or(m);
         if any == Tri::T {
@@ -411,7 +410,7 @@ fn entry_matches(
             // R59: a variable with no value matches nothing.
             None => Tri::F,
         },
-        Compiled::Template(_) | Compiled::Action => {
+        Compiled::Template(_) | Compiled::Action { .. } => {
             Pattern::resource_sym(&e.value).matches_request(text)
         }
     }

@@ -57,11 +57,27 @@ pub struct Entry {
     pub(crate) compiled: Compiled,
 }
 
-/// How a resource entry is matched, worked out once when it is loaded.
+impl Entry {
+    /// Whether this `Action`/`NotAction` entry matches the requested `action`
+    /// (R13–R16); `None` when the entry has template holes. A literal entry is
+    /// compared as a whole, which is what [`action_matches`] answers for it.
+    ///
+    /// [`action_matches`]: crate::iam::matcher::action_matches
+    pub fn matches_action(&self, action: &str) -> Option<bool> {
+        let pattern = self.value.known()?;
+        Some(match self.compiled {
+            Compiled::Action { literal: true } => pattern.eq_ignore_ascii_case(action),
+            _ => crate::iam::matcher::action_matches(pattern, action),
+        })
+    }
+}
+
+/// How an entry is matched, worked out once when it is loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Compiled {
-    /// An action entry: matched by name, nothing compiled.
-    Action,
+    /// An action entry, matched by name; `literal` when it has a service and no
+    /// wildcard, so that it matches exactly the actions equal to it ignoring case.
+    Action { literal: bool },
     /// A resource entry without variables: its compiled pattern.
     Pattern(Pattern),
     /// A resource entry with variables under `2012-10-17`: the value split into them.
@@ -620,11 +636,14 @@ fn load_targets(
 
 fn make_entry(value: Sym, span: Span, pointer: Pointer, is_resource: bool, vars: bool) -> Entry {
     if !is_resource {
+        let literal = value
+            .known()
+            .is_some_and(|s| s.contains(':') && !s.contains(['*', '?']));
         return Entry {
             value,
             span,
             pointer,
-            compiled: Compiled::Action,
+            compiled: Compiled::Action { literal },
         };
     }
     // Variables only in the resource part, after the fifth colon (R58).
@@ -1056,5 +1075,49 @@ mod size_tests {
     fn entries_and_statements_stay_small() {
         assert!(std::mem::size_of::<super::Entry>() <= 80);
         assert!(std::mem::size_of::<super::Statement>() <= 208);
+    }
+}
+
+#[cfg(test)]
+mod action_entry_tests {
+    use super::*;
+    use crate::iam::matcher::action_matches;
+
+    fn entry(p: &str) -> Entry {
+        make_entry(
+            Sym::Known(p.into()),
+            Span::new(0, 0),
+            Pointer::root(),
+            false,
+            true,
+        )
+    }
+
+    #[test]
+    fn literal_entries_are_the_ones_without_wildcards_and_with_a_service() {
+        let literal = |p: &str| matches!(entry(p).compiled, Compiled::Action { literal: true });
+        assert!(literal("ecr:BatchGetImage"));
+        assert!(!literal("ecr:Batch*"));
+        assert!(!literal("ecr:Get?"));
+        assert!(!literal("*"));
+        assert!(!literal("ecr"));
+        assert!(entry("ECR:batchgetimage").matches_action("ecr:BatchGetImage") == Some(true));
+        assert!(entry("ecr:BatchGetImage").matches_action("ecr:BatchGetImages") == Some(false));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// An entry answers as `action_matches` does on its text, literal or not.
+        #[test]
+        fn an_entry_matches_as_action_matches(
+            pattern in "(ecr|ECR|s3|logs|:|\\*|\\?|Get|get|Batch|Image|é|x){0,6}",
+            action in "(ecr|ECR|s3|logs|:|\\*|\\?|Get|get|Batch|Image|é|x){0,6}",
+        ) {
+            proptest::prop_assert_eq!(
+                entry(&pattern).matches_action(&action),
+                Some(action_matches(&pattern, &action))
+            );
+        }
     }
 }
