@@ -190,7 +190,7 @@ impl<'a> Resolver<'a> {
 
     fn resource_prop(&self, id: &str, prop: &str, depth: usize) -> Option<Node> {
         let node = self.resources.get(id)?.get("Properties")?.get(prop)?;
-        match self.resolve(node, "", depth + 1) {
+        match self.resolve(node, &At::Pointer(""), depth + 1) {
             R::Node(n) => Some(n),
             R::NoValue => None,
         }
@@ -373,8 +373,8 @@ impl<'a> Resolver<'a> {
                 let l = list?;
                 let (a, b) = (l.first()?, l.get(1)?);
                 let (R::Node(a), R::Node(b)) = (
-                    self.resolve(a, "", depth + 1),
-                    self.resolve(b, "", depth + 1),
+                    self.resolve(a, &At::Pointer(""), depth + 1),
+                    self.resolve(b, &At::Pointer(""), depth + 1),
                 ) else {
                     return None;
                 };
@@ -421,19 +421,19 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a node; `pointer` is where it sits (for recording conditional values).
-    fn resolve(&self, node: &Node, pointer: &str, depth: usize) -> R {
+    fn resolve(&self, node: &Node, at: &At<'_>, depth: usize) -> R {
         if depth > 200 {
             return R::Node(hole("nesting too deep", node.span));
         }
         if let Some((f, args)) = function_of(node) {
-            return self.function(&f, args, node.span, pointer, depth);
+            return self.function(&f, args, node.span, at, depth);
         }
         let span = node.span;
         match &node.value {
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
-                    let p = index_pointer(pointer, out.len());
+                    let p = At::Index(at, out.len());
                     if let R::Node(n) = self.resolve(item, &p, depth + 1) {
                         out.push(n);
                     }
@@ -443,7 +443,7 @@ impl<'a> Resolver<'a> {
             Value::Object(members) => {
                 let mut out = Vec::with_capacity(members.len());
                 for m in members {
-                    let p = child_pointer(pointer, &m.key);
+                    let p = At::Key(at, &m.key);
                     if let R::Node(n) = self.resolve(&m.value, &p, depth + 1) {
                         out.push(Member {
                             key: m.key.clone(),
@@ -454,13 +454,13 @@ impl<'a> Resolver<'a> {
                 }
                 R::Node(Node::new(Value::Object(out), span))
             }
-            Value::Tagged(_, inner) => self.resolve(inner, pointer, depth + 1),
+            Value::Tagged(_, inner) => self.resolve(inner, at, depth + 1),
             _ => R::Node(node.clone()),
         }
     }
 
     fn resolve_scalar(&self, node: &Node, depth: usize) -> Option<Vec<Piece>> {
-        match self.resolve(node, "", depth + 1) {
+        match self.resolve(node, &At::Pointer(""), depth + 1) {
             R::Node(n) => pieces_of(&n),
             R::NoValue => None,
         }
@@ -470,7 +470,7 @@ impl<'a> Resolver<'a> {
         clippy::many_single_char_names,
         reason = "one arm per intrinsic, each with its short operands"
     )]
-    fn function(&self, f: &str, args: &Node, span: Span, pointer: &str, depth: usize) -> R {
+    fn function(&self, f: &str, args: &Node, span: Span, at: &At<'_>, depth: usize) -> R {
         let list = args.as_array();
         match f {
             "Ref" => match args.as_str() {
@@ -501,7 +501,7 @@ impl<'a> Resolver<'a> {
                     return R::Node(hole("Fn::Join", span));
                 };
                 let delim = delim.as_str().unwrap_or("");
-                let R::Node(items) = self.resolve(items, "", depth + 1) else {
+                let R::Node(items) = self.resolve(items, &At::Pointer(""), depth + 1) else {
                     return R::Node(hole("Fn::Join", span));
                 };
                 let Some(items) = items.as_array() else {
@@ -527,7 +527,7 @@ impl<'a> Resolver<'a> {
                     .resolve_scalar(index, depth)
                     .map(Sym::from_pieces)
                     .and_then(|s| s.known().and_then(|t| t.trim().parse::<usize>().ok()));
-                let R::Node(items) = self.resolve(items, "", depth + 1) else {
+                let R::Node(items) = self.resolve(items, &At::Pointer(""), depth + 1) else {
                     return R::Node(hole("Fn::Select", span));
                 };
                 match (index, items.as_array()) {
@@ -590,11 +590,11 @@ impl<'a> Resolver<'a> {
                 };
                 let name = l[0].as_str().unwrap_or("?");
                 match self.named_condition(name, depth) {
-                    Some(true) => self.resolve(&l[1], pointer, depth + 1),
-                    Some(false) => self.resolve(&l[2], pointer, depth + 1),
+                    Some(true) => self.resolve(&l[1], at, depth + 1),
+                    Some(false) => self.resolve(&l[2], at, depth + 1),
                     None => {
-                        let a = self.resolve(&l[1], pointer, depth + 1);
-                        let b = self.resolve(&l[2], pointer, depth + 1);
+                        let a = self.resolve(&l[1], at, depth + 1);
+                        let b = self.resolve(&l[2], at, depth + 1);
                         match (a, b) {
                             (R::Node(a), R::Node(b)) if a.value == b.value => R::Node(a),
                             (R::Node(a), R::Node(b)) => {
@@ -603,12 +603,12 @@ impl<'a> Resolver<'a> {
                                 } else {
                                     // Objects or lists: keep the first, remember the doubt.
                                     let _ = b;
-                                    self.note_conditional(pointer, name);
+                                    self.note_conditional(at, name);
                                     R::Node(a)
                                 }
                             }
                             (R::Node(n), R::NoValue) | (R::NoValue, R::Node(n)) => {
-                                self.note_conditional(pointer, name);
+                                self.note_conditional(at, name);
                                 R::Node(n)
                             }
                             (R::NoValue, R::NoValue) => R::NoValue,
@@ -652,7 +652,7 @@ impl<'a> Resolver<'a> {
                     .map_or_else(|| "?".to_string(), |p| Sym::from_pieces(p).to_string());
                 R::Node(hole(format!("!ImportValue {name}"), span))
             }
-            "Fn::Base64" => self.resolve(args, pointer, depth + 1),
+            "Fn::Base64" => self.resolve(args, at, depth + 1),
             "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" | "Condition" => {
                 let wrapped = Node::new(
                     Value::Object(vec![Member {
@@ -671,9 +671,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn note_conditional(&self, pointer: &str, condition: &str) {
+    fn note_conditional(&self, at: &At<'_>, condition: &str) {
         self.conditional.borrow_mut().push((
-            pointer.to_string(),
+            at.pointer(),
             format!("exists only when the template condition `{condition}` holds"),
         ));
     }
@@ -739,6 +739,46 @@ impl R {
     }
 }
 
+/// Where a value being resolved sits: a pointer and the steps below it. It is
+/// written out only when something is recorded about the value (an undecidable
+/// `Fn::If`), which most values never are, instead of a string per member.
+#[derive(Debug, Clone, Copy)]
+enum At<'a> {
+    Pointer(&'a str),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    /// The RFC 6901 pointer, as `child_pointer` and `index_pointer` would write it.
+    /// A loop, not recursion: the chain is as long as the resolver is deep (at most 200).
+    fn pointer(&self) -> String {
+        use std::fmt::Write as _;
+        let mut steps: Vec<&At<'_>> = Vec::new();
+        let mut at = self;
+        let base = loop {
+            match at {
+                At::Pointer(p) => break *p,
+                At::Key(parent, _) | At::Index(parent, _) => {
+                    steps.push(at);
+                    at = parent;
+                }
+            }
+        };
+        let mut out = base.to_string();
+        for step in steps.iter().rev() {
+            match step {
+                At::Key(_, key) => crate::parse::node::push_token(&mut out, key),
+                At::Index(_, i) => {
+                    let _ = write!(out, "/{i}");
+                }
+                At::Pointer(_) => {}
+            }
+        }
+        out
+    }
+}
+
 /// Resolves a subtree of a template (exposed for tests and the Terraform front end's reuse).
 pub fn resolve_subtree(root: &Node, node: &Node, pointer: &str, cx: &CfnContext) -> Option<Node> {
     Resolver::new(root, cx).subtree(node, pointer)
@@ -746,7 +786,7 @@ pub fn resolve_subtree(root: &Node, node: &Node, pointer: &str, cx: &CfnContext)
 
 impl Resolver<'_> {
     fn subtree(&self, node: &Node, pointer: &str) -> Option<Node> {
-        match self.resolve(node, pointer, 0) {
+        match self.resolve(node, &At::Pointer(pointer), 0) {
             R::Node(n) => Some(n),
             R::NoValue => None,
         }
@@ -1256,6 +1296,22 @@ fn managed_policy_document(r: &Resolver<'_>, file: FileId, id: &str) -> Option<P
 mod tests {
     use super::*;
     use crate::parse::json::parse;
+
+    #[test]
+    fn a_lazy_path_writes_the_pointer_the_string_helpers_write() {
+        let base = At::Pointer("/Resources");
+        let key = At::Key(&base, "a/b~c");
+        let index = At::Index(&key, 3);
+        let leaf = At::Key(&index, "x");
+        let expected = child_pointer(
+            &index_pointer(&child_pointer("/Resources", "a/b~c"), 3),
+            "x",
+        );
+        assert_eq!(leaf.pointer(), expected);
+        assert_eq!(leaf.pointer(), "/Resources/a~1b~0c/3/x");
+        assert_eq!(At::Pointer("").pointer(), "");
+        assert_eq!(At::Index(&At::Pointer(""), 0).pointer(), "/0");
+    }
 
     fn cx() -> CfnContext {
         CfnContext {
