@@ -420,7 +420,7 @@ impl<'a> Resolver<'a> {
             .and_then(|c| self.condition(c, depth + 1))
     }
 
-    /// Resolves a node; `pointer` is where it sits (for recording conditional values).
+    /// Resolves a node; `at` is where it sits (for recording conditional values).
     fn resolve(&self, node: &Node, at: &At<'_>, depth: usize) -> R {
         if depth > 200 {
             return R::Node(hole("nesting too deep", node.span));
