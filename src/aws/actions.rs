@@ -129,9 +129,6 @@ impl Action {
 /// pattern of `patterns`: [`Action::accepts_resource`] over every pair, with
 /// each pattern split once ([`any_accepts_split`]).
 pub fn any_accepts_resource<S: AsRef<str>>(actions: &[Action], patterns: &[S]) -> bool {
-    if patterns.iter().any(|p| p.as_ref() == "*") {
-        return !actions.is_empty();
-    }
     let patterns: Vec<SplitPattern<'_>> = patterns
         .iter()
         .map(|p| SplitPattern::new(p.as_ref()))
