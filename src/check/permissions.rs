@@ -968,28 +968,37 @@ pub fn check_tasks(
     reporter: &mut Reporter<'_>,
 ) -> TaskResults {
     // Each task definition on its own reporter and results, merged in input order:
-    // the same diagnostics in the same order as one after the other.
-    let per_task: Vec<(Vec<Diagnostic>, TaskResults)> = super::load::par_map(tasks, |_, src| {
-        let mut own = Reporter::new(&settings.rules);
-        let mut results = TaskResults::default();
-        let mut checker = TaskChecker {
-            world,
-            settings,
-            reporter: &mut own,
-        };
-        let name = world.db.name(src.file);
-        if let Err(e) = super::guard::catch("task", name, || {
-            checker.task(&src, roles, &mut results);
-        }) {
-            results.run_errors.push(e);
-        }
-        (own.into_diagnostics(), results)
-    });
-    let mut results = TaskResults::default();
-    for (diagnostics, one) in per_task {
-        reporter.extend(diagnostics);
-        results.absorb(one);
-    }
+    // the same diagnostics in the same order as one after the other. The merge
+    // happens as the task definitions are checked: holding every task's results
+    // until the end was the peak of a large run's memory.
+    let (diagnostics, results) = super::load::par_fold(
+        tasks,
+        || (Vec::new(), TaskResults::default()),
+        |(mut diagnostics, mut results): (Vec<Diagnostic>, TaskResults), src| {
+            let mut own = Reporter::new(&settings.rules);
+            let mut one = TaskResults::default();
+            let mut checker = TaskChecker {
+                world,
+                settings,
+                reporter: &mut own,
+            };
+            let name = world.db.name(src.file);
+            if let Err(e) = super::guard::catch("task", name, || {
+                checker.task(&src, roles, &mut one);
+            }) {
+                one.run_errors.push(e);
+            }
+            diagnostics.extend(own.into_diagnostics());
+            results.absorb(one);
+            (diagnostics, results)
+        },
+        |(mut diagnostics, mut results), (later, other)| {
+            diagnostics.extend(later);
+            results.absorb(other);
+            (diagnostics, results)
+        },
+    );
+    reporter.extend(diagnostics);
     results
 }
 
