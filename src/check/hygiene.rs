@@ -19,9 +19,7 @@
 //!   definition of the run, or is some task definition's task role (the
 //!   application may use the grant).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-use foldhash::fast::FixedState;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Reporter;
 use crate::model::arn::{is_wholly_unknown, parse_ecr_image, placeholders_to_holes};
@@ -45,17 +43,22 @@ fn key(db: &SourceDb, p: &Policy) -> Option<PolicyKey> {
 }
 
 /// What the task definitions using one execution role need.
+///
+/// A run keeps one of these per execution role until the hygiene rules run, so it
+/// holds only what they read: the needed actions (ECS203) and, for the actions
+/// ECS202 reports, the resources needed (to name narrower ones), each once.
 #[derive(Debug, Clone, Default)]
 pub struct RoleUse {
     /// The role's name, for messages.
     pub name: String,
     /// The role's identity policies read from files, by `(file, pointer)`.
     pub policies: BTreeSet<(crate::source::FileId, String)>,
-    /// Every needed `(action, resource as granted)`.
-    pub needs: Vec<(&'static str, String)>,
-    /// `needs` as a set (grants by action), so that recording stays linear when many
-    /// task definitions share a role; looked up by `&str`, so a repeated need costs no copy.
-    seen_needs: HashMap<&'static str, HashSet<String, FixedState>, FixedState>,
+    /// Every needed action, once each, in the order first needed.
+    pub actions: Vec<&'static str>,
+    /// The resources (as granted) needed with each of ECS202's
+    /// [`broad_secret_access::SECRET_ACTIONS`]; the grants of other actions are
+    /// read by no rule and not kept.
+    pub secret_grants: BTreeMap<&'static str, BTreeSet<Box<str>>>,
     /// Some task definition reads a secret or a parameter (whose key may be unknown).
     pub reads_secrets: bool,
     /// Actions a value unknown offline may need (an image given by a template
@@ -66,19 +69,24 @@ pub struct RoleUse {
 }
 
 impl RoleUse {
-    fn has_need(&self, action: &str, grant: &str) -> bool {
-        self.seen_needs
-            .get(action)
-            .is_some_and(|grants| grants.contains(grant))
+    /// Records that some task definition needs `action` on `grant`.
+    fn add_need(&mut self, action: &'static str, grant: &str) {
+        if !self.actions.contains(&action) {
+            self.actions.push(action);
+        }
+        if broad_secret_access::SECRET_ACTIONS.contains(&action) {
+            let grants = self.secret_grants.entry(action).or_default();
+            if !grants.contains(grant) {
+                grants.insert(grant.into());
+            }
+        }
     }
 
-    /// Adds a need that [`RoleUse::has_need`] says is new.
-    fn add_need(&mut self, action: &'static str, grant: String) {
-        self.seen_needs
-            .entry(action)
-            .or_default()
-            .insert(grant.clone());
-        self.needs.push((action, grant));
+    /// Every `(action, resource)` pair ECS202 may name, in no particular order.
+    pub fn secret_needs(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.secret_grants
+            .iter()
+            .flat_map(|(a, gs)| gs.iter().map(move |g| (*a, &**g)))
     }
 }
 
@@ -175,9 +183,7 @@ impl TaskResults {
                 n.action,
                 "secretsmanager:GetSecretValue" | "ssm:GetParameters"
             );
-            if !entry.has_need(n.action, &n.grant) {
-                entry.add_need(n.action, n.grant.clone());
-            }
+            entry.add_need(n.action, &n.grant);
         }
     }
 
@@ -209,10 +215,17 @@ impl TaskResults {
             entry.incomplete |= u.incomplete;
             entry.policies.extend(u.policies);
             entry.reads_secrets |= u.reads_secrets;
-            for (action, grant) in u.needs {
-                if !entry.has_need(action, &grant) {
-                    entry.add_need(action, grant);
+            for a in u.actions {
+                if !entry.actions.contains(&a) {
+                    entry.actions.push(a);
                 }
+            }
+            for (action, grants) in u.secret_grants {
+                entry
+                    .secret_grants
+                    .entry(action)
+                    .or_default()
+                    .extend(grants);
             }
         }
     }
@@ -306,10 +319,7 @@ fn check_one(
     let holders = exec_holders.get(k).map(Vec::as_slice).unwrap_or_default();
     // ECS202: execution roles' policies, `--policy` files and bare documents.
     if !holders.is_empty() || !other_holders.contains(k) {
-        let used: Vec<(&str, &str)> = holders
-            .iter()
-            .flat_map(|(_, u)| u.needs.iter().map(|(a, g)| (*a, g.as_str())))
-            .collect();
+        let used: Vec<(&str, &str)> = holders.iter().flat_map(|(_, u)| u.secret_needs()).collect();
         broad_secret_access::check_policy(policy, &used, reporter);
     }
     // ECS203: only where every role holding the policy is an execution role of this run.
@@ -321,7 +331,7 @@ fn check_one(
         let mut usage = Usage::default();
         for (name, u) in holders {
             usage.roles.push((*name).to_string());
-            for a in u.needs.iter().map(|(a, _)| a).chain(&u.maybe) {
+            for a in u.actions.iter().chain(&u.maybe) {
                 if !usage.actions.contains(a) {
                     usage.actions.push(a);
                 }
