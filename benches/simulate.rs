@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
 
 /// The resource matcher alone: the common shapes against a known request and one with a hole.
 fn matcher(c: &mut Criterion) {
-    let holed = Sym::Partial(vec![
+    let holed = Sym::partial(vec![
         Piece::Lit(
             "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app1:log-stream:c1/c1/".into(),
         ),

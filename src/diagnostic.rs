@@ -306,28 +306,41 @@ pub struct Report {
 
 impl Report {
     /// Sorts by file name, line, column, code (SPEC §3.5) and drops exact duplicates.
+    /// Sorts by file, line, column, code and message (stably: ties keep their
+    /// order), then drops repeats of the same diagnostic. Sorts positions into
+    /// a permutation instead of pairing each diagnostic with a copied key: this
+    /// runs at a large run's high-water mark of memory.
     pub fn sort(&mut self, db: &crate::source::SourceDb) {
-        type Key = (String, u32, u32, &'static str, String);
-        let mut keyed: Vec<(Key, Diagnostic)> = self
+        let lines: Vec<(u32, u32)> = self
             .diagnostics
-            .drain(..)
+            .iter()
             .map(|d| {
                 let lc = db.line_col(d.primary.file, d.primary.span.start);
-                (
-                    (
-                        db.name(d.primary.file).to_string(),
-                        lc.line,
-                        lc.column,
-                        d.rule.code(),
-                        d.message.clone(),
-                    ),
-                    d,
-                )
+                (lc.line, lc.column)
             })
             .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        keyed.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-        self.diagnostics = keyed.into_iter().map(|(_, d)| d).collect();
+        let key = |i: usize| {
+            let d = &self.diagnostics[i];
+            let (line, column) = lines[i];
+            (
+                db.name(d.primary.file),
+                line,
+                column,
+                d.rule.code(),
+                d.message.as_str(),
+            )
+        };
+        let mut order: Vec<usize> = (0..self.diagnostics.len()).collect();
+        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut keep = vec![true; order.len()];
+        for pair in order.windows(2) {
+            if let [a, b] = *pair {
+                keep[b] = !(key(a) == key(b) && self.diagnostics[a] == self.diagnostics[b]);
+            }
+        }
+        permute(&mut self.diagnostics, &order);
+        let mut kept = order.iter().map(|&i| keep[i]);
+        self.diagnostics.retain(|_| kept.next().unwrap_or(true));
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -346,5 +359,61 @@ impl Report {
         let mut out: Vec<(Rule, usize)> = counts.into_iter().collect();
         out.sort();
         out
+    }
+}
+
+/// Reorders `items` so that position `k` holds what was at `order[k]` (`order` a
+/// permutation of the positions), in place: each cycle of the permutation is
+/// walked once with swaps.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        if placed[start] {
+            continue;
+        }
+        // Walk the cycle through `start`: fill `k` from `order[k]`.
+        let mut k = start;
+        loop {
+            placed[k] = true;
+            let from = order[k];
+            if from == start || placed[from] {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    /// Every permutation of up to six positions, against building the result by copying.
+    #[test]
+    fn permute_places_each_item_where_the_order_says() {
+        fn all(n: usize) -> Vec<Vec<usize>> {
+            if n == 0 {
+                return vec![Vec::new()];
+            }
+            let mut out = Vec::new();
+            for p in all(n - 1) {
+                for at in 0..=p.len() {
+                    let mut q = p.clone();
+                    q.insert(at, n - 1);
+                    out.push(q);
+                }
+            }
+            out
+        }
+        for n in 0..=6 {
+            for order in all(n) {
+                let items: Vec<String> = (0..n).map(|i| format!("item{i}")).collect();
+                let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+                let mut got = items.clone();
+                permute(&mut got, &order);
+                assert_eq!(got, expected, "order {order:?}");
+            }
+        }
     }
 }

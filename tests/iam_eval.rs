@@ -1028,7 +1028,7 @@ fn r63_kleene_logic() {
 
 #[test]
 fn r64_holes_in_resources_are_never_definite() {
-    let res = Sym::Partial(vec![
+    let res = Sym::partial(vec![
         Piece::Lit("arn:aws:secretsmanager:".into()),
         Piece::Hole("AWS::Region".into()),
         Piece::Lit(":123456789012:secret:prod/db-AbCdEf".into()),

@@ -218,7 +218,7 @@ fn sym(items: &[Item]) -> Sym {
     if !lit.is_empty() {
         pieces.push(Piece::Lit(lit.into()));
     }
-    Sym::Partial(pieces)
+    Sym::partial(pieces)
 }
 
 /// R22 tokens of a generated resource pattern, written from the rule, not from the matcher.

@@ -1189,7 +1189,7 @@ mod tests {
 
     #[test]
     fn r63_holes_are_three_valued() {
-        let req = Sym::Partial(vec![
+        let req = Sym::partial(vec![
             Piece::Lit("arn:aws:secretsmanager:".into()),
             Piece::Hole("AWS::Region".into()),
             Piece::Lit(":1:secret:db-AbCdEf".into()),
@@ -1207,7 +1207,7 @@ mod tests {
             Pattern::resource("arn:aws:secretsmanager:*:1:secret:other-*").matches_text(&text),
             Tri::F
         );
-        let tail = Sym::Partial(vec![
+        let tail = Sym::partial(vec![
             Piece::Lit("arn:aws:secretsmanager:us-east-1:1:secret:".into()),
             Piece::Hole("Name".into()),
         ]);
@@ -1224,7 +1224,7 @@ mod tests {
             Pattern::resource("arn:aws:ssm:us-east-1:1:parameter/*").matches_text(&text),
             Tri::F
         );
-        let pat = Pattern::resource_sym(&Sym::Partial(vec![
+        let pat = Pattern::resource_sym(&Sym::partial(vec![
             Piece::Lit("arn:aws:s3:::".into()),
             Piece::Hole("Bucket".into()),
             Piece::Lit("/*".into()),

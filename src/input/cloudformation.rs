@@ -103,7 +103,7 @@ fn string(s: impl Into<String>, span: Span) -> Node {
 fn sym_node(sym: Sym, span: Span) -> Node {
     match sym {
         Sym::Known(s) => string(s, span),
-        Sym::Partial(p) => Node::new(Value::Partial(p), span),
+        Sym::Partial(p) => Node::new(Value::Partial(p.into_vec()), span),
     }
 }
 

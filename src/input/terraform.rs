@@ -498,7 +498,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                         .entry(key.clone())
                         .or_insert_with(|| external_role(&key));
                     entry.managed.push(ManagedRef {
-                        arn: Sym::Partial(vec![Piece::Hole(
+                        arn: Sym::partial(vec![Piece::Hole(
                             format!("{}.policy_arn", r.address).into(),
                         )]),
                         loc: Some(Loc::new(file, r.values.span, r.pointer.clone())),
@@ -522,7 +522,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                     ("kms_key_id", string_at(r.values, "arn"))
                 };
                 let resource = id.map_or_else(
-                    || Sym::Partial(vec![Piece::Hole(format!("{}.arn", r.address).into())]),
+                    || Sym::partial(vec![Piece::Hole(format!("{}.arn", r.address).into())]),
                     |s| Sym::Known(s.into()),
                 );
                 if let Some(k) = r
@@ -544,7 +544,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                     let key = key.trim_end_matches(".key_id").trim_end_matches(".arn");
                     out.kms.push(KmsEntry {
                         resource,
-                        key: Sym::Partial(vec![Piece::Hole(format!("{key}.arn").into())]),
+                        key: Sym::partial(vec![Piece::Hole(format!("{key}.arn").into())]),
                         loc: Some(Loc::new(file, r.values.span, r.pointer.clone())),
                     });
                 }
@@ -556,7 +556,7 @@ pub fn plan(root: &Node, src: &str, file: FileId) -> Plan {
                     .filter(|p| p.as_str().is_some_and(|s| !s.is_empty()))
                 {
                     let arn = string_at(r.values, "arn").map_or_else(
-                        || Sym::Partial(vec![Piece::Hole(format!("{}.arn", r.address).into())]),
+                        || Sym::partial(vec![Piece::Hole(format!("{}.arn", r.address).into())]),
                         |a| Sym::Known(a.into()),
                     );
                     let name = format!("the key policy of {}", r.address);

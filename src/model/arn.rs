@@ -186,7 +186,7 @@ impl<'a> Enc<'a> {
         }
         // No adjacent or empty literals: normal as soon as it has a hole.
         if pieces.iter().any(|p| matches!(p, Piece::Hole(_))) {
-            Sym::Partial(pieces)
+            Sym::partial(pieces)
         } else {
             Sym::from_pieces(pieces)
         }
@@ -262,7 +262,7 @@ fn cat_partial(parts: &[&dyn AsSymPart]) -> Sym {
     if !lit.is_empty() {
         out.push(Piece::Lit(lit.as_str().into()));
     }
-    Sym::Partial(out)
+    Sym::partial(out)
 }
 
 /// Something [`cat`] can join: a `&str` or a `Sym`.
@@ -303,7 +303,7 @@ impl AsSymPart for Sym {
 
 /// A hole standing for something unknown (`region`, `account`).
 pub fn hole(name: &str) -> Sym {
-    Sym::Partial(vec![Piece::Hole(name.into())])
+    Sym::partial(vec![Piece::Hole(name.into())])
 }
 
 /// Whether the value starts with a hole (nothing literal can be said of its start).

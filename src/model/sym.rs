@@ -9,11 +9,18 @@ use crate::parse::{Node, Piece, Value};
 pub enum Sym {
     /// Short strings (most names, actions, options) are stored inline.
     Known(CompactString),
-    /// Literal pieces and at least one hole, in order.
-    Partial(Vec<Piece>),
+    /// Literal pieces and at least one hole, in order. A boxed slice, not a
+    /// `Vec`: it fits beside `Known`'s inline string, so a `Sym` is 24 bytes,
+    /// not 32 (a large run keeps about a million of them).
+    Partial(Box<[Piece]>),
 }
 
 impl Sym {
+    /// A `Partial` of these pieces, as they are (see [`Sym::from_pieces`] to merge them).
+    pub fn partial(pieces: Vec<Piece>) -> Sym {
+        Sym::Partial(pieces.into_boxed_slice())
+    }
+
     /// The value of a scalar node: strings, numbers and booleans as text, partial strings as they are.
     pub fn from_node(node: &Node) -> Option<Sym> {
         match &node.value {
@@ -47,7 +54,7 @@ impl Sym {
         if !lit.is_empty() {
             out.push(Piece::Lit(lit.into_boxed_str()));
         }
-        Sym::Partial(out)
+        Sym::partial(out)
     }
 
     pub fn known(&self) -> Option<&str> {
@@ -65,7 +72,7 @@ impl Sym {
     pub fn pieces(&self) -> Vec<Piece> {
         match self {
             Sym::Known(s) => vec![Piece::Lit(s.as_str().into())],
-            Sym::Partial(p) => p.clone(),
+            Sym::Partial(p) => p.to_vec(),
         }
     }
 
@@ -153,7 +160,7 @@ mod tests {
         ]);
         assert_eq!(
             q,
-            Sym::Partial(vec![
+            Sym::partial(vec![
                 Piece::Hole("A".into()),
                 Piece::Lit("xy".into()),
                 Piece::Hole("B".into()),
@@ -165,7 +172,7 @@ mod tests {
 
     #[test]
     fn piece_refs_borrow_what_pieces_copies() {
-        let p = Sym::Partial(vec![Piece::Lit("a".into()), Piece::Hole("H".into())]);
+        let p = Sym::partial(vec![Piece::Lit("a".into()), Piece::Hole("H".into())]);
         assert_eq!(
             p.piece_refs().collect::<Vec<_>>(),
             [PieceRef::Lit("a"), PieceRef::Hole("H")]

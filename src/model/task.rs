@@ -361,7 +361,7 @@ fn unresolved_sym(node: &Node) -> Sym {
             .unwrap_or_default(),
         _ => String::from("unknown"),
     };
-    Sym::Partial(vec![Piece::Hole(name.into_boxed_str())])
+    Sym::partial(vec![Piece::Hole(name.into_boxed_str())])
 }
 
 /// What a scalar is, for the message when it is not one (written only then).

@@ -338,7 +338,7 @@ mod tests {
         ));
         assert!(!is_broad(&known("arn:aws:kms:*:*:alias/*"), "kms:Decrypt"));
         assert!(!is_broad(&known("arn:aws:ssm:*:*:parameter/*"), sm));
-        let partial = Sym::Partial(vec![
+        let partial = Sym::partial(vec![
             crate::parse::Piece::Lit("arn:aws:ssm:*:".into()),
             crate::parse::Piece::Hole("AWS::AccountId".into()),
             crate::parse::Piece::Lit(":parameter/*".into()),

@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn template_holes_fit_anything() {
-        let sym = Sym::Partial(vec![
+        let sym = Sym::partial(vec![
             Piece::Lit("arn:aws:ecr:".into()),
             Piece::Hole("AWS::Region".into()),
             Piece::Lit(":".into()),
@@ -199,7 +199,7 @@ mod tests {
             Piece::Lit(":repository/web".into()),
         ]);
         assert_eq!(resource_pattern(&sym), "arn:aws:ecr:*:*:repository/web");
-        let whole = Sym::Partial(vec![Piece::Hole("Repo.Arn".into())]);
+        let whole = Sym::partial(vec![Piece::Hole("Repo.Arn".into())]);
         assert_eq!(resource_pattern(&whole), "*");
     }
 
