@@ -421,3 +421,30 @@ proptest! {
         prop_assert_eq!(arn_like(&p, &v), arn_like_reference(&p, &v), "{} vs {}", p, v);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// A resource pattern detached from its value (as a loaded entry keeps it) and attached
+    /// to that value again matches every text, known or with holes, as the pattern does.
+    /// Without `?` most of these are the exact, prefix and segments shapes that detach.
+    #[test]
+    fn detached_patterns_match_as_the_pattern_does(
+        ptext in prop_oneof!["[ab:/*]{0,12}", "[ab:/*?]{0,12}", "arn:aws:logs:[a*]{0,3}:1:log-group:/ecs/a[b*:]{0,4}"],
+        t in prop::collection::vec(item("ab:/"), 0..16),
+    ) {
+        let pattern = Pattern::resource(&ptext);
+        let detached = pattern.clone().detach(&ptext);
+        let attached = detached.attach(&ptext);
+        let tsym = sym(&t);
+        let text = resource_text(&tsym);
+        prop_assert_eq!(attached.matches_text(&text), pattern.matches_text(&text), "{:?} vs {:?}", ptext, tsym);
+        prop_assert_eq!(
+            attached.matches_request(&RequestText::new(&tsym)),
+            pattern.matches_request(&RequestText::new(&tsym))
+        );
+        if let Some(known) = tsym.known() {
+            prop_assert_eq!(attached.matches(known), pattern.matches(known));
+        }
+    }
+}

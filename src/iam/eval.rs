@@ -394,23 +394,23 @@ fn entry_matches(
     variables: bool,
     unknowns: &mut Unknowns,
 ) -> Tri {
-    match &e.compiled {
-        Compiled::Pattern(p) => {
-            let m = p.matches_request(text);
-            if m == Tri::U {
-                // Only what made the match uncertain: the holes on either side.
-                for h in e.value.holes().into_iter().chain(request.resource.holes()) {
-                    unknowns.hole(h);
-                }
+    if let Some(p) = e.pattern() {
+        let m = p.matches_request(text);
+        if m == Tri::U {
+            // Only what made the match uncertain: the holes on either side.
+            for h in e.value.holes().into_iter().chain(request.resource.holes()) {
+                unknowns.hole(h);
             }
-            m
         }
+        return m;
+    }
+    match &e.compiled {
         Compiled::Template(tpl) if variables => match substitute(tpl, request, unknowns) {
             Some(p) => p.matches_request(text),
             // R59: a variable with no value matches nothing.
             None => Tri::F,
         },
-        Compiled::Template(_) | Compiled::Action { .. } => {
+        Compiled::Pattern(_) | Compiled::Template(_) | Compiled::Action { .. } => {
             Pattern::resource_sym(&e.value).matches_request(text)
         }
     }

@@ -226,21 +226,128 @@ impl Pattern {
         matches!(self.shape, Shape::Any)
     }
 
-    fn has_hole(&self) -> bool {
-        matches!(self.shape, Shape::Glob { has_hole: true, .. })
+    /// The pattern as a [`PatternRef`], which does the matching.
+    pub fn as_ref(&self) -> PatternRef<'_> {
+        PatternRef {
+            shape: match &self.shape {
+                Shape::Exact(s) => ShapeRef::Exact(s),
+                Shape::Any => ShapeRef::Any,
+                Shape::Prefix(s) => ShapeRef::Prefix(s),
+                Shape::Segments(s) => ShapeRef::Segments(s),
+                Shape::Glob {
+                    toks,
+                    len,
+                    has_hole,
+                } => ShapeRef::Glob {
+                    toks,
+                    len: *len,
+                    has_hole: *has_hole,
+                },
+            },
+        }
     }
 
     /// Matches a fully known string.
     pub fn matches(&self, text: &str) -> bool {
-        match &self.shape {
-            Shape::Exact(s) => **s == *text,
-            Shape::Any => true,
-            Shape::Prefix(p) => text.starts_with(&**p),
-            Shape::Segments(s) => segments_match(s, text),
-            Shape::Glob { has_hole: true, .. } => false,
-            Shape::Glob { toks, len, .. } => {
+        self.as_ref().matches(text)
+    }
+
+    /// Three-valued match against a request string that may contain holes.
+    pub fn matches_text(&self, text: &[TextTok]) -> Tri {
+        self.as_ref().matches_text(text)
+    }
+
+    /// [`Pattern::matches_text`] on a request string prepared once for many patterns.
+    pub fn matches_request(&self, text: &RequestText) -> Tri {
+        self.as_ref().matches_request(text)
+    }
+
+    /// This pattern without its copy of `value`'s text, where that copy is `value`
+    /// itself (an exact or a segments pattern) or `value` without its final `*`
+    /// (a prefix): a loaded policy's resource entry holds its value already, and a
+    /// large run holds a hundred thousand of them. Any other pattern is kept whole.
+    pub fn detach(self, value: &str) -> Detached {
+        let kind = match &self.shape {
+            Shape::Exact(s) if **s == *value => DetachedKind::Exact,
+            Shape::Prefix(s) if value.strip_suffix('*') == Some(&**s) => DetachedKind::Prefix,
+            Shape::Segments(s) if **s == *value => DetachedKind::Segments,
+            _ => DetachedKind::Whole(self),
+        };
+        Detached(kind)
+    }
+}
+
+/// A [`Pattern`] that may leave its text to its owner: see [`Pattern::detach`].
+/// [`Detached::attach`] gives it back the same text to match with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detached(DetachedKind);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DetachedKind {
+    /// [`Shape::Exact`] of the whole value.
+    Exact,
+    /// [`Shape::Prefix`] of the value without its final `*`.
+    Prefix,
+    /// [`Shape::Segments`] of the whole value.
+    Segments,
+    Whole(Pattern),
+}
+
+impl From<Pattern> for Detached {
+    fn from(p: Pattern) -> Detached {
+        Detached(DetachedKind::Whole(p))
+    }
+}
+
+impl Detached {
+    /// The pattern, with `value` the text it was detached from.
+    pub fn attach<'a>(&'a self, value: &'a str) -> PatternRef<'a> {
+        let shape = match &self.0 {
+            DetachedKind::Exact => ShapeRef::Exact(value),
+            DetachedKind::Prefix => ShapeRef::Prefix(value.strip_suffix('*').unwrap_or(value)),
+            DetachedKind::Segments => ShapeRef::Segments(value),
+            DetachedKind::Whole(p) => return p.as_ref(),
+        };
+        PatternRef { shape }
+    }
+}
+
+/// A compiled pattern whose text is borrowed: what every match runs on.
+#[derive(Debug, Clone, Copy)]
+pub struct PatternRef<'a> {
+    shape: ShapeRef<'a>,
+}
+
+/// [`Shape`] with its text borrowed.
+#[derive(Debug, Clone, Copy)]
+enum ShapeRef<'a> {
+    Exact(&'a str),
+    Any,
+    Prefix(&'a str),
+    Segments(&'a str),
+    Glob {
+        toks: &'a [u32],
+        len: u32,
+        has_hole: bool,
+    },
+}
+
+impl PatternRef<'_> {
+    fn has_hole(&self) -> bool {
+        matches!(self.shape, ShapeRef::Glob { has_hole: true, .. })
+    }
+
+    /// Matches a fully known string.
+    pub fn matches(&self, text: &str) -> bool {
+        match self.shape {
+            ShapeRef::Exact(s) => s == text,
+            ShapeRef::Any => true,
+            ShapeRef::Prefix(p) => text.starts_with(p),
+            ShapeRef::Segments(s) => segments_match(s, text),
+            ShapeRef::Glob { has_hole: true, .. } => false,
+            ShapeRef::Glob { toks, len, .. } => {
                 let text = text.chars().map(TextTok::Char);
-                tri(&Compact::new(toks, *len), false, text, false) == Tri::T
+                tri(&Compact::new(toks, len), false, text, false) == Tri::T
             }
         }
     }
@@ -261,7 +368,7 @@ impl Pattern {
         self.matches_with_holes(text.iter().copied())
     }
 
-    /// [`Pattern::matches_text`] on a request string prepared once for many patterns.
+    /// [`PatternRef::matches_text`] on a request string prepared once for many patterns.
     pub fn matches_request(&self, text: &RequestText) -> Tri {
         match &text.repr {
             Repr::Known(known) if self.has_hole() => {
@@ -277,16 +384,16 @@ impl Pattern {
     where
         I: Iterator<Item = TextTok> + Clone,
     {
-        match &self.shape {
-            Shape::Any => Tri::T,
-            Shape::Exact(s) => str_tri(s, false, false, text),
-            Shape::Prefix(s) => str_tri(s, false, true, text),
-            Shape::Segments(s) => str_tri(s, true, false, text),
-            Shape::Glob {
+        match self.shape {
+            ShapeRef::Any => Tri::T,
+            ShapeRef::Exact(s) => str_tri(s, false, false, text),
+            ShapeRef::Prefix(s) => str_tri(s, false, true, text),
+            ShapeRef::Segments(s) => str_tri(s, true, false, text),
+            ShapeRef::Glob {
                 toks,
                 len,
                 has_hole,
-            } => tri(&Compact::new(toks, *len), *has_hole, text, true),
+            } => tri(&Compact::new(toks, len), has_hole, text, true),
         }
     }
 }
@@ -1317,6 +1424,27 @@ mod tests {
         // One `u32` per token, and the label of the one hole after them.
         assert_eq!(toks.len(), len as usize + 1);
         assert_eq!(toks.last(), Some(&hole_label("N")));
+    }
+
+    /// The shapes whose text is the value (or the value without its final `*`) leave
+    /// it to the value when detached; the others keep their own.
+    #[test]
+    fn detach_drops_only_text_the_value_holds() {
+        let kind = |p: &str| Pattern::resource(p).detach(p).0;
+        assert_eq!(kind("arn:aws:s3:::bucket/key"), DetachedKind::Exact);
+        assert_eq!(
+            kind("arn:aws:logs:r:1:log-group:/ecs/a:*"),
+            DetachedKind::Prefix
+        );
+        assert_eq!(kind("arn:aws:ecs:r:1:*:task/x*"), DetachedKind::Segments);
+        assert!(matches!(kind("*"), DetachedKind::Whole(_)));
+        assert!(matches!(kind("arn:aws:s3:::b?"), DetachedKind::Whole(_)));
+        // Detached from another text, a pattern keeps its own.
+        let p = Pattern::resource("arn:aws:s3:::a");
+        assert!(matches!(
+            p.detach("arn:aws:s3:::b").0,
+            DetachedKind::Whole(_)
+        ));
     }
 
     #[test]

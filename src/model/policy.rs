@@ -8,7 +8,7 @@
 //! strings, Terraform plans) is parsed with [`policy_node_from_string`] by the caller first.
 
 use crate::diagnostic::{Loc, Reporter};
-use crate::iam::matcher::Pattern;
+use crate::iam::matcher::{Detached, Pattern, PatternRef};
 use crate::iam::variables::{TplPiece, parse_template};
 use crate::parse::{Node, Pointer, Span, Value, json};
 use crate::rules::Rule;
@@ -58,6 +58,14 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The compiled pattern of a resource entry without variables.
+    pub fn pattern(&self) -> Option<PatternRef<'_>> {
+        match &self.compiled {
+            Compiled::Pattern(d) => Some(d.attach(self.value.known().unwrap_or(""))),
+            _ => None,
+        }
+    }
+
     /// Whether this `Action`/`NotAction` entry matches the requested `action`
     /// (R13–R16); `None` when the entry has template holes. A literal entry is
     /// compared as a whole, which is what [`action_matches`] answers for it.
@@ -78,8 +86,9 @@ pub(crate) enum Compiled {
     /// An action entry, matched by name; `literal` when it has a service and no
     /// wildcard, so that it matches exactly the actions equal to it ignoring case.
     Action { literal: bool },
-    /// A resource entry without variables: its compiled pattern.
-    Pattern(Pattern),
+    /// A resource entry without variables: its compiled pattern, detached from
+    /// the entry's value where it would copy it (see [`Entry::pattern`]).
+    Pattern(Detached),
     /// A resource entry with variables under `2012-10-17`: the value split into them.
     Template(Box<[TplPiece]>),
 }
@@ -597,7 +606,7 @@ fn load_targets(
                         "a wildcard in the resource type of an ARN is not allowed: this entry matches nothing"
                             .to_string(),
                     );
-                    entry.compiled = Compiled::Pattern(Pattern::from_toks(Vec::new()));
+                    entry.compiled = Compiled::Pattern(Pattern::from_toks(Vec::new()).into());
                 }
                 entries.push(entry);
             }
@@ -659,9 +668,14 @@ fn make_entry(value: Sym, span: Span, pointer: Pointer, is_resource: bool, vars:
         }
         _ => None,
     };
-    let compiled = match template {
-        Some(t) => Compiled::Template(t.into_boxed_slice()),
-        None => Compiled::Pattern(Pattern::resource_sym(&value)),
+    let compiled = if let Some(t) = template {
+        Compiled::Template(t.into_boxed_slice())
+    } else {
+        let pattern = Pattern::resource_sym(&value);
+        Compiled::Pattern(match value.known() {
+            Some(text) => pattern.detach(text),
+            None => pattern.into(),
+        })
     };
     Entry {
         value,
@@ -995,7 +1009,7 @@ mod tests {
         );
         assert_eq!(msgs.len(), 1);
         let e = &p.statements[0].resource.entries[0];
-        let Compiled::Pattern(p) = &e.compiled else {
+        let Some(p) = e.pattern() else {
             panic!("not compiled to a pattern: {e:?}");
         };
         assert!(!p.matches("arn:aws:iam::1:user/x"));
