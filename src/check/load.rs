@@ -78,15 +78,19 @@ pub struct World {
     pub files: usize,
 }
 
-/// Maps `f` over `items` in parallel, in order; below a few items, on this
-/// thread (waking the thread pool costs more than checking one file).
+/// From how many items [`par_map`] and [`par_fold`] use the thread pool: below,
+/// waking it costs more than checking the items on this thread.
+pub(super) const PARALLEL_FROM: usize = 4;
+
+/// Maps `f` over `items` in parallel, in order; below [`PARALLEL_FROM`] items, on
+/// this thread.
 pub(super) fn par_map<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
 where
     T: Send,
     R: Send,
     F: Fn(usize, T) -> R + Sync + Send,
 {
-    if items.len() < 4 {
+    if items.len() < PARALLEL_FROM {
         items
             .into_iter()
             .enumerate()
@@ -105,7 +109,7 @@ where
 /// consecutive items from `init()`, and `merge` joins the runs' results left to
 /// right (rayon keeps the sequence order of `fold` and `reduce`; `merge` must be
 /// associative and `init()` its identity). Unlike [`par_map`], no result of a
-/// single item waits for the others. Below a few items, on this thread.
+/// single item waits for the others. Below [`PARALLEL_FROM`] items, on this thread.
 pub(super) fn par_fold<T, A, I, F, M>(items: Vec<T>, init: I, step: F, merge: M) -> A
 where
     T: Send,
@@ -114,7 +118,7 @@ where
     F: Fn(A, T) -> A + Sync + Send,
     M: Fn(A, A) -> A + Sync + Send,
 {
-    if items.len() < 4 {
+    if items.len() < PARALLEL_FROM {
         items.into_iter().fold(init(), step)
     } else {
         items.into_par_iter().fold(&init, step).reduce(&init, merge)
