@@ -121,7 +121,7 @@ fn hidden_needs(task: &TaskDefinition) -> (bool, bool) {
             .secrets
             .iter()
             .chain(c.log_configuration.iter().flat_map(|l| &l.secret_options));
-        other |= wholly_unknown(c.credentials_parameter.as_ref())
+        other |= wholly_unknown(c.credentials_parameter.as_deref())
             || secrets
                 .into_iter()
                 .any(|s| wholly_unknown(s.value_from.as_ref()))

@@ -79,7 +79,7 @@ fn unknown_policy(reason: &str, loc: Option<&Loc>) -> Policy {
         policy.pointer = l.pointer.clone();
     }
     for st in &mut policy.statements {
-        st.presence = Some(reason.to_string());
+        st.presence = Some(reason.into());
         if let Some(l) = loc {
             st.span = l.span;
             st.pointer = l.pointer.clone();
@@ -111,7 +111,7 @@ pub(super) fn mark_conditional(
             .iter()
             .find(|(f, p, _)| *f == file && st.pointer.is_at_or_under(p))
         {
-            st.presence.get_or_insert_with(|| reason.clone());
+            st.presence.get_or_insert_with(|| reason.as_str().into());
         }
     }
 }

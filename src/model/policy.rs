@@ -98,7 +98,7 @@ pub(crate) enum Compiled {
 pub struct Targets {
     /// `NotAction` / `NotResource`.
     pub negated: bool,
-    pub entries: Vec<Entry>,
+    pub entries: Box<[Entry]>,
     pub span: Span,
     pub pointer: Pointer,
 }
@@ -243,7 +243,7 @@ pub struct Statement {
     pub condition: Option<Box<ConditionBlock>>,
     /// `Some(reason)`: the statement exists only under a template condition ecslint cannot decide;
     /// it applies at most as Unknown.
-    pub presence: Option<String>,
+    pub presence: Option<Box<str>>,
     /// The raw `Principal`/`NotPrincipal` member of a resource policy (`PolicyKind::Resource`).
     pub principal: Option<Box<Node>>,
 }
@@ -517,13 +517,13 @@ fn load_statement(
     {
         Some(Targets {
             negated: false,
-            entries: vec![make_entry(
+            entries: Box::new([make_entry(
                 Sym::Known("*".into()),
                 node.span,
                 pointer.clone(),
                 true,
                 false,
-            )],
+            )]),
             span: node.span,
             pointer: pointer.clone(),
         })
@@ -637,7 +637,7 @@ fn load_targets(
     }
     ok.then_some(Targets {
         negated,
-        entries,
+        entries: entries.into_boxed_slice(),
         span: value.span,
         pointer: tp,
     })
@@ -1083,15 +1083,17 @@ mod tests {
 #[cfg(all(test, target_pointer_width = "64"))]
 mod size_tests {
     /// A run keeps one `Entry` per `Action`/`Resource` entry and one `Statement`
-    /// per statement of every policy it reads (docs/performance.md): growing
-    /// them costs memory on every large run.
+    /// per statement of every policy it reads, and every container until it is
+    /// checked (docs/performance.md): growing them costs memory on every large run.
     #[test]
     fn entries_and_statements_stay_small() {
         assert!(std::mem::size_of::<super::Entry>() <= 72);
         // Every located value of a task definition or policy holds one.
         assert!(std::mem::size_of::<crate::model::Sym>() <= 24);
         assert!(std::mem::size_of::<Option<crate::model::Sym>>() <= 24);
-        assert!(std::mem::size_of::<super::Statement>() <= 208);
+        assert!(std::mem::size_of::<super::Statement>() <= 184);
+        // A run holds every container of every task definition until they are checked.
+        assert!(std::mem::size_of::<crate::model::task::Container>() <= 456);
     }
 }
 

@@ -119,13 +119,15 @@ pub struct Container {
     pub name: Option<Field>,
     /// May be missing (filled in by CI).
     pub image: Option<Field>,
-    /// `repositoryCredentials.credentialsParameter`.
-    pub credentials_parameter: Option<Field>,
+    /// `repositoryCredentials.credentialsParameter`. Boxed, like
+    /// `firelens_configuration`: few containers have one, and a run holds every
+    /// container of every task definition until they are checked.
+    pub credentials_parameter: Option<Box<Field>>,
     pub secrets: Vec<SecretEntry>,
     pub environment: Vec<EnvVar>,
     pub environment_files: Vec<EnvFile>,
     pub log_configuration: Option<LogConfiguration>,
-    pub firelens_configuration: Option<FirelensConfiguration>,
+    pub firelens_configuration: Option<Box<FirelensConfiguration>>,
     pub credential_specs: Vec<Field>,
     pub docker_security_options: Vec<Field>,
 }
@@ -704,7 +706,8 @@ impl Loader<'_, '_, '_> {
     fn container(&mut self, node: &Node, p: &Pointer, index: usize) -> Container {
         let credentials_parameter = self
             .object(node, p, Key::RepositoryCredentials)
-            .and_then(|(r, rp)| self.string(r, &rp, Key::CredentialsParameter));
+            .and_then(|(r, rp)| self.string(r, &rp, Key::CredentialsParameter))
+            .map(Box::new);
         let secrets = self.secret_entries(node, p, Key::Secrets);
         let mut environment = Vec::new();
         for (n, ep) in self.list(node, p, Key::Environment) {
@@ -740,10 +743,12 @@ impl Loader<'_, '_, '_> {
         });
         let firelens_configuration =
             self.object(node, p, Key::FirelensConfiguration)
-                .map(|(f, fp)| FirelensConfiguration {
-                    loc: self.loc(f, &fp),
-                    kind: self.string(f, &fp, Key::Type),
-                    options: self.options(f, &fp).0,
+                .map(|(f, fp)| {
+                    Box::new(FirelensConfiguration {
+                        loc: self.loc(f, &fp),
+                        kind: self.string(f, &fp, Key::Type),
+                        options: self.options(f, &fp).0,
+                    })
                 });
         Container {
             loc: self.loc(node, p),
