@@ -115,7 +115,8 @@ pub struct Diagnostic {
     pub primary: Loc,
     pub related: Vec<Related>,
     /// What to do, e.g. the statement to add.
-    pub help: Option<String>,
+    /// Borrowed when it is a constant (most are): a large run has thousands of findings.
+    pub help: Option<std::borrow::Cow<'static, str>>,
     pub task_definition: Option<String>,
     pub container: Option<String>,
     pub role: Option<String>,
@@ -153,7 +154,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
+    pub fn with_help(&mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> &mut Self {
         self.help = Some(help.into());
         self
     }

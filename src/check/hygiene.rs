@@ -34,12 +34,12 @@ use super::permissions::TaskResults;
 use super::roles::{RoleSet, RoleSets};
 
 /// A policy's identity across loads: the file's name (a file given both as an
-/// input and with `--policy` is read twice) and the document's pointer.
-type PolicyKey = (String, String);
+/// input and with `--policy` is read twice), borrowed from the run's sources,
+/// and the document's pointer.
+type PolicyKey<'db> = (&'db str, String);
 
-fn key(db: &SourceDb, p: &Policy) -> Option<PolicyKey> {
-    p.source
-        .map(|f| (db.name(f).to_string(), p.pointer.as_string()))
+fn key<'db>(db: &'db SourceDb, p: &Policy) -> Option<PolicyKey<'db>> {
+    p.source.map(|f| (db.name(f), p.pointer.as_string()))
 }
 
 /// What the task definitions using one execution role need.
@@ -255,7 +255,7 @@ pub fn check(roles: &RoleSets, tasks: &TaskResults, db: &SourceDb, reporter: &mu
     let mut exec_holders: BTreeMap<PolicyKey, Vec<(&str, &RoleUse)>> = BTreeMap::new();
     for use_ in tasks.role_uses.values() {
         for (file, pointer) in &use_.policies {
-            let k = (db.name(*file).to_string(), pointer.clone());
+            let k = (db.name(*file), pointer.clone());
             exec_holders.entry(k).or_default().push((&use_.name, use_));
         }
     }
