@@ -51,14 +51,15 @@ fn key<'db>(db: &'db SourceDb, p: &Policy) -> Option<PolicyKey<'db>> {
 pub struct RoleUse {
     /// The role's name, for messages.
     pub name: String,
-    /// The role's identity policies read from files, by `(file, pointer)`.
-    pub policies: BTreeSet<(crate::source::FileId, String)>,
+    /// The role's identity policies read from files, by `(file, pointer)`: sorted,
+    /// each once (see [`insert_sorted`]).
+    pub policies: Vec<(crate::source::FileId, String)>,
     /// Every needed action, once each, in the order first needed.
     pub actions: Vec<&'static str>,
-    /// The resources (as granted) needed with each of ECS202's
-    /// [`broad_secret_access::SECRET_ACTIONS`]; the grants of other actions are
-    /// read by no rule and not kept.
-    pub secret_grants: BTreeMap<&'static str, BTreeSet<Box<str>>>,
+    /// The `(action, resource as granted)` needs whose action is one of ECS202's
+    /// [`broad_secret_access::SECRET_ACTIONS`], sorted, each once; the grants of
+    /// other actions are read by no rule and not kept.
+    pub secret_grants: Vec<(&'static str, Box<str>)>,
     /// Some task definition reads a secret or a parameter (whose key may be unknown).
     pub reads_secrets: bool,
     /// Actions a value unknown offline may need (an image given by a template
@@ -75,18 +76,27 @@ impl RoleUse {
             self.actions.push(action);
         }
         if broad_secret_access::SECRET_ACTIONS.contains(&action) {
-            let grants = self.secret_grants.entry(action).or_default();
-            if !grants.contains(grant) {
-                grants.insert(grant.into());
+            let found = self
+                .secret_grants
+                .binary_search_by(|(a, g)| (*a, &**g).cmp(&(action, grant)));
+            if let Err(at) = found {
+                self.secret_grants.insert(at, (action, grant.into()));
             }
         }
     }
 
     /// Every `(action, resource)` pair ECS202 may name, in no particular order.
     pub fn secret_needs(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.secret_grants
-            .iter()
-            .flat_map(|(a, gs)| gs.iter().map(move |g| (*a, &**g)))
+        self.secret_grants.iter().map(|(a, g)| (*a, &**g))
+    }
+}
+
+/// Adds `item` to `set`, a sorted vector without repeats: a role's uses hold a few
+/// policies and grants each, and a `BTreeSet` gives every one of thousands of roles
+/// a whole node for them.
+fn insert_sorted<T: Ord>(set: &mut Vec<T>, item: T) {
+    if let Err(at) = set.binary_search(&item) {
+        set.insert(at, item);
     }
 }
 
@@ -173,11 +183,11 @@ impl TaskResults {
             }
         }
         entry.incomplete |= other;
-        entry.policies.extend(
-            role.identity
-                .iter()
-                .filter_map(|p| p.source.map(|f| (f, p.pointer.as_string()))),
-        );
+        for p in &role.identity {
+            if let Some(f) = p.source {
+                insert_sorted(&mut entry.policies, (f, p.pointer.as_string()));
+            }
+        }
         for n in needs {
             entry.reads_secrets |= matches!(
                 n.action,
@@ -213,19 +223,17 @@ impl TaskResults {
                 }
             }
             entry.incomplete |= u.incomplete;
-            entry.policies.extend(u.policies);
+            for p in u.policies {
+                insert_sorted(&mut entry.policies, p);
+            }
             entry.reads_secrets |= u.reads_secrets;
             for a in u.actions {
                 if !entry.actions.contains(&a) {
                     entry.actions.push(a);
                 }
             }
-            for (action, grants) in u.secret_grants {
-                entry
-                    .secret_grants
-                    .entry(action)
-                    .or_default()
-                    .extend(grants);
+            for g in u.secret_grants {
+                insert_sorted(&mut entry.secret_grants, g);
             }
         }
     }
@@ -368,6 +376,16 @@ mod tests {
     "ContainerDefinitions": [{{"Name": "c", "Image": "nginx:1", "Essential": true{secrets}}}]}}}}
 }}}}"#
         )
+    }
+
+    /// `insert_sorted` keeps the vector sorted and each item once, whatever the order of insertion.
+    #[test]
+    fn insert_sorted_is_a_set_in_order() {
+        let mut set = Vec::new();
+        for x in [5, 1, 4, 1, 5, 9, 2, 6, 5, 3] {
+            super::insert_sorted(&mut set, x);
+        }
+        assert_eq!(set, [1, 2, 3, 4, 5, 6, 9]);
     }
 
     /// Two templates whose roles share a logical id are two roles: the grant that only
