@@ -85,7 +85,7 @@ impl RoleUse {
         }
     }
 
-    /// Every `(action, resource)` pair ECS202 may name, in no particular order.
+    /// Every `(action, resource)` pair ECS202 may name, sorted.
     pub fn secret_needs(&self) -> impl Iterator<Item = (&'static str, &str)> {
         self.secret_grants.iter().map(|(a, g)| (*a, &**g))
     }
