@@ -30,7 +30,8 @@ pub struct SourceFile {
     /// Length of the text in bytes (also once released).
     len: u32,
     line_starts: Vec<u32>,
-    released: Option<Released>,
+    /// Boxed: a large run keeps one `SourceFile` per file.
+    released: Option<Box<Released>>,
 }
 
 /// The text of a file was dropped after loading and is read again, only if an
@@ -87,11 +88,11 @@ impl SourceFile {
         if self.released.is_some() || !self.text.is_ascii() {
             return;
         }
-        self.released = Some(Released {
+        self.released = Some(Box::new(Released {
             path: path.to_path_buf(),
             hash: text_hash(&self.text),
             restored: OnceLock::new(),
-        });
+        }));
         self.text = String::new();
     }
 
@@ -186,6 +187,11 @@ impl SourceDb {
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         self.push(SourceFile::new(name.into(), text.into()))
+    }
+
+    /// Room for `n` more files (a run knows how many it reads).
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.files.reserve_exact(n);
     }
 
     pub fn push(&mut self, file: SourceFile) -> FileId {
