@@ -564,8 +564,7 @@ fn principal_names_service(principal: &Node, service: &str) -> bool {
 /// ECS011 / ECS012 on one trust policy.
 fn check_trust_policy(role: &str, trust: &Policy, reporter: &mut Reporter<'_>) {
     let Some(file) = trust.source else { return };
-    let statement_ptr = trust.pointer.child("Statement");
-    let loc = Loc::new(file, trust.span, statement_ptr);
+    let loc = Loc::new(file, trust.span, trust.statement_pointer.clone());
     let assumes: Vec<&Statement> = trust
         .statements
         .iter()

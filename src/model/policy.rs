@@ -255,6 +255,9 @@ pub struct Policy {
     pub source: Option<FileId>,
     pub pointer: Pointer,
     pub span: Span,
+    /// `pointer` + `/Statement`, made while loading: a pointer made later grows
+    /// the policy's shrunk tree (a copy of it, for one finding).
+    pub statement_pointer: Pointer,
     pub name: String,
     pub version: Option<String>,
     /// The valid statements only (invalid ones were reported and dropped).
@@ -319,9 +322,11 @@ pub fn load_policy_as(
     reporter: Option<&mut Reporter>,
 ) -> Policy {
     let pointer = &Pointer::new(pointer);
+    let sp = pointer.child("Statement");
     let mut policy = Policy {
         source,
         pointer: pointer.clone(),
+        statement_pointer: sp.clone(),
         span: node.span,
         name: name.to_string(),
         version: None,
@@ -374,7 +379,6 @@ pub fn load_policy_as(
         }
     }
     ld.version_2012 = policy.variables_enabled();
-    let sp = pointer.child("Statement");
     match node.get("Statement") {
         None => ld.error(
             node.span,
