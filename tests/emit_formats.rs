@@ -105,7 +105,7 @@ fn kitchen_sink_shifted(shift: usize) -> (Report, SourceDb) {
         message: "the AWS managed policy `AmazonECSTaskExecutionRolePolicy` is not attached".into(),
     });
     ecr.help = Some("add this statement to the execution role's policy:".into());
-    ecr.fix = Some(serde_json::json!({
+    ecr.with_fix(serde_json::json!({
         "Effect": "Allow",
         "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
         "Resource": "arn:aws:ecr:us-east-1:123456789012:repository/app"

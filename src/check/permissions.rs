@@ -616,7 +616,7 @@ impl TaskChecker<'_, '_, '_> {
                         "the image that needs the token",
                     );
                     d.with_help("grant `ecr:GetAuthorizationToken` on `*` without the VPC condition: the call goes through the Fargate-owned network interface, not the task's");
-                    d.fix = Some(
+                    d.with_fix(
                         serde_json::json!({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}),
                     );
                     continue;
@@ -682,7 +682,7 @@ impl TaskChecker<'_, '_, '_> {
             d.missing = missing;
             let pairs: Vec<&Need> = group.iter().map(|o| o.need).collect();
             let stmt = grant_statement(&pairs);
-            d.fix = Some(stmt);
+            d.with_fix(stmt);
             d.with_help("add this statement to the execution role's policy:");
             // The role's own policies may grant it while a cap refuses it: say which cap.
             for o in &group {
@@ -703,7 +703,7 @@ impl TaskChecker<'_, '_, '_> {
                     );
                     let principal = role.arn.clone().unwrap_or_else(|| "ROLE_ARN".to_string());
                     let stmt = serde_json::json!({"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "kms:Decrypt", "Resource": "*"});
-                    d.fix = Some(stmt);
+                    d.with_fix(stmt);
                     d.with_help("add this statement to the key policy (or a statement that enables IAM policies: principal `arn:aws:iam::ACCOUNT:root`):");
                 } else if let Some(b) = role.boundary.as_ref().and_then(|b| b.first()) {
                     d.with_related(
@@ -813,7 +813,7 @@ impl TaskChecker<'_, '_, '_> {
                 format!("the field that needs it ({})", field_rule.code()),
             );
             let pairs: Vec<&Need> = outs.iter().map(|o| o.need).collect();
-            d.fix = Some(grant_statement(&pairs));
+            d.with_fix(grant_statement(&pairs));
         };
         for (loc, outs) in at_conditions {
             emit(loc, &outs, self);

@@ -239,7 +239,7 @@ fn to_codespan(d: &Diagnostic, db: &SourceDb) -> CsDiagnostic<FileId> {
             _ => notes.push(format!("note: {}", r.message)),
         }
     }
-    let fix = d.fix.as_ref().map(|f| f.get("statement").unwrap_or(f));
+    let fix = d.fix.as_deref().map(|f| f.get("statement").unwrap_or(f));
     match (&d.help, fix) {
         (Some(help), Some(fix)) => notes.push(format!("help: {help}\n{}", pretty(fix))),
         (Some(help), None) => notes.push(format!("help: {help}")),

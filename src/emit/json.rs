@@ -71,7 +71,7 @@ pub(super) fn build<'a>(
                         },
                     })
                     .collect(),
-                fix: d.fix.as_ref().map(|statement| wire::Fix { statement }),
+                fix: d.fix.as_deref().map(|statement| wire::Fix { statement }),
             }
         })
         .collect();
