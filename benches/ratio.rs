@@ -23,6 +23,10 @@ use ecslint::input::walk::Candidate;
 use setup::{cloudformation_200, one_task_definition, parse_all, settings};
 
 // The allocator the `ecslint` binary ships with (src/main.rs).
+#[cfg(not(windows))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+#[cfg(windows)]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
