@@ -19,15 +19,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ecslint::check::run;
 use setup::{cloudformation_200, corpus_1000, one_task_definition, parse_all, settings};
 
-// The allocator the `ecslint` binary ships with (src/main.rs), so that both
-// parse and check are timed as users run them.
-#[cfg(not(windows))]
-#[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-#[cfg(windows)]
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn bench(c: &mut Criterion) {
     let s = settings();
 

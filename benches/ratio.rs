@@ -22,14 +22,6 @@ use ecslint::check::{Settings, run};
 use ecslint::input::walk::Candidate;
 use setup::{cloudformation_200, one_task_definition, parse_all, settings};
 
-// The allocator the `ecslint` binary ships with (src/main.rs).
-#[cfg(not(windows))]
-#[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-#[cfg(windows)]
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// How long one batch of parse-only runs should take at least.
 const BATCH: Duration = Duration::from_millis(20);
 

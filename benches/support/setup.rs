@@ -12,6 +12,15 @@ use tempfile::TempDir;
 
 use super::corpus;
 
+// The allocator the `ecslint` binary ships with (src/main.rs), so that both
+// parse and check are timed as users run them.
+#[cfg(not(windows))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+#[cfg(windows)]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub(crate) fn settings() -> Settings {
     Settings {
         region: Some("us-east-1".to_string()),
